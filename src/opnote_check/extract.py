@@ -1,0 +1,536 @@
+"""Doc -> per-interspace findings.
+
+Reads the spans the pipeline put in the Doc (levels, techniques, sides, findings, arthrodesis
+and their ConText status, the section of each) and works out, per interspace, what was done
+in this operation:
+
+1. Mentions. Every span becomes a Mention with its sentence, clause, section and status.
+   Only affirmed mentions in sections that describe the operation count as work; the
+   diagnosis, indications, plan and planned-procedure sections state intent, not work.
+2. Levels. A work mention takes the interspaces named in its own clause, else in another
+   clause of its sentence, else ("L4 and L5 laminectomies") the vertebrae it names mapped to
+   interspaces the note works on, else the level carried over from the narrative
+   ("Attention was then turned to L5-S1. ..."). "Both levels" / "each level" take the fused
+   interspaces. Words such as "multilevel" stop the carry-over: that work stays unattributed.
+3. Sides. Each side word belongs to the nearest technique, finding, root or arthrodesis
+   mention in its clause; it counts for the decompression only when that nearest one is a
+   technique. "Contralateral" is read against the approach side.
+4. Segments, arthrodesis, prep-only, same session, co-surgeon and the supported lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from spacy.tokens import Doc
+
+from .levels import LevelGrammar, LevelMention
+from .models import (
+    TECHNIQUES,
+    Arthrodesis,
+    CoSurgeon,
+    Evidence,
+    Extraction,
+    Mention,
+    SameSession,
+    Segment,
+    SupportedLine,
+)
+from .pipeline import SPAN_GROUP
+
+WORK_SECTIONS = {"procedure", "description", "findings", "other", None}
+FINDING_SECTIONS = WORK_SECTIONS
+WORK_KINDS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "DEVICE"}
+SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", "DEVICE"}
+POSTERIOR = {"tlif", "plif", "posterior_interbody"}
+NEURAL_FINDING_KINDS = {"stenosis", "compression", "hypertrophy", "osteophyte", "cyst"}
+STATUS_ORDER = (
+    ("NEGATED_EXISTENCE", "negated"),
+    ("HISTORICAL", "historical"),
+    ("HYPOTHETICAL", "hypothetical"),
+    ("IMAGING", "imaging"),
+    ("SCREW_ENTRY", "instrumentation"),
+)
+CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
+CLAUSE_AFTER_COMMA = {"and", "then", "where", "while", "which", "after", "but", "with", "whereupon"}
+MAX_SIDE_GAP = 8
+MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
+OPPOSITE = {"left": "right", "right": "left"}
+
+
+@dataclass
+class M:
+    """A span of the Doc, with where it sits and how ConText qualified it."""
+
+    kind: str
+    start: int
+    end: int
+    tstart: int
+    tend: int
+    text: str
+    meta: dict
+    level: LevelMention | None
+    status: str
+    section: str | None
+    sent: int
+    clause: int
+    levels: tuple[str, ...] = ()
+    level_source: str = ""
+    sides: set[str] = field(default_factory=set)
+    prep: bool = False
+
+    @property
+    def affirmed(self) -> bool:
+        return self.status == "affirmed"
+
+    @property
+    def is_work(self) -> bool:
+        return self.affirmed and self.section in WORK_SECTIONS
+
+    def evidence(self, kind: str | None = None) -> Evidence:
+        return Evidence(
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            section=self.section or "narrative",
+            kind=kind or self.kind.lower(),
+        )
+
+
+@dataclass
+class Sentence:
+    index: int
+    is_item: bool
+    section: str | None
+    mentions: list[M]
+    clause_range: tuple[int, int]
+
+
+class Extractor:
+    def __init__(self, grammar: LevelGrammar):
+        self.grammar = grammar
+
+    # ------------------------------------------------------------------ mentions
+
+    def _mentions(self, doc: Doc) -> tuple[list[M], list[Sentence]]:
+        section_of = [None] * len(doc)
+        for sec in doc._.sections:
+            for i in range(sec.title_start, sec.body_end):
+                section_of[i] = sec.category
+        clause_of = [0] * len(doc)
+        sent_of = [0] * len(doc)
+        sentences: list[Sentence] = []
+        sentence_texts: list[str] = []
+        clause = 0
+        for s_index, sent in enumerate(doc.sents):
+            sentence_texts.append(sent.text.lower())
+            clause += 1
+            first_clause = clause
+            words = [t for t in sent if not t.is_space]
+            for k, tok in enumerate(sent):
+                text = tok.text
+                if text in CLAUSE_BREAKS:
+                    clause += 1
+                elif text == "," and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in CLAUSE_AFTER_COMMA:
+                    clause += 1
+                clause_of[tok.i] = clause
+                sent_of[tok.i] = s_index
+            is_item = bool(words) and (
+                (words[0].text[:1].isdigit() and len(words) > 1 and words[1].text in {".", ")"})
+                or words[0].text in {"-", "*", "\u2022"}
+                or (len(words[0].text) <= 3 and words[0].text[:-1].isdigit() and words[0].text[-1:] in ".)")
+            )
+            sentences.append(Sentence(s_index, is_item, section_of[sent.start], [], (first_clause, clause)))
+        mentions = []
+        for span in doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else []:
+            status = "affirmed"
+            categories = {m.category for m in span._.modifiers}
+            for category, name in STATUS_ORDER:
+                if category in categories:
+                    status = name
+                    break
+            rule = getattr(span._, "target_rule", None)
+            meta = dict(rule.metadata or {}) if rule is not None else {}
+            if "refine" in meta:
+                meta["_sentence_text"] = sentence_texts[sent_of[span.start]]
+            m = M(
+                kind=span.label_,
+                start=span.start_char,
+                end=span.end_char,
+                tstart=span.start,
+                tend=span.end,
+                text=span.text,
+                meta=meta,
+                level=span._.level,
+                status=status,
+                section=section_of[span.start],
+                sent=sent_of[span.start],
+                clause=clause_of[span.start],
+            )
+            mentions.append(m)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        for m in mentions:
+            sentences[m.sent].mentions.append(m)
+        return mentions, sentences
+
+    # ------------------------------------------------------------------ levels
+
+    @staticmethod
+    def _clause_levels(sentence: Sentence) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = defaultdict(list)
+        for m in sentence.mentions:
+            if m.kind == "LEVEL" and m.level.kind == "interspace" and m.status != "historical":
+                for i in m.level.interspaces:
+                    if i not in out[m.clause]:
+                        out[m.clause].append(i)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @staticmethod
+    def _explicit(m: M, clause_levels: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        if m.clause in clause_levels:
+            return clause_levels[m.clause]
+        before = [c for c in clause_levels if c < m.clause]
+        if before:
+            return clause_levels[max(before)]
+        after = [c for c in clause_levels if c > m.clause]
+        if after:
+            return clause_levels[min(after)]
+        return ()
+
+    def _from_vertebrae(
+        self, vertebrae: list[str], work_set: set[str], carry: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        transitional = any(v in self.grammar.lexicon.transitional for v in vertebrae)
+        candidates: list[str] = []
+        for v in vertebrae:
+            for i in self.grammar.adjacent_interspaces(v, transitional):
+                if i not in candidates:
+                    candidates.append(i)
+        chosen = tuple(c for c in candidates if c in work_set)
+        if chosen:
+            return chosen
+        if carry and all(c in candidates for c in carry):
+            return carry
+        if len(set(vertebrae)) > 1:
+            between = self.grammar.between(tuple(vertebrae), transitional)
+            if between:
+                return between
+        below = [self.grammar.interspace_below(v, transitional) for v in vertebrae]
+        return tuple(dict.fromkeys(b for b in below if b))
+
+    def _assign_levels(self, sentences: list[Sentence]) -> set[str]:
+        """Give every work mention its interspaces; return the explicit work set."""
+        clause_levels = [self._clause_levels(s) for s in sentences]
+        work_set: set[str] = set()
+        for s, cl in zip(sentences, clause_levels):
+            for m in s.mentions:
+                if m.kind in ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE") and m.is_work:
+                    work_set.update(self._explicit(m, cl))
+        carry: tuple[str, ...] = ()
+        section = "start"
+        for s, cl in zip(sentences, clause_levels):
+            if s.section != section:
+                carry, section = (), s.section
+            kinds = {m.kind for m in s.mentions}
+            vague = "VAGUE" in kinds
+            anaphor_clauses = {m.clause for m in s.mentions if m.kind == "ANAPHOR"}
+            last_resolved: tuple[str, ...] = ()
+            for m in s.mentions:
+                if m.kind not in WORK_KINDS:
+                    continue
+                levels = self._explicit(m, cl)
+                source = "explicit"
+                if not levels and (m.clause in anaphor_clauses or (anaphor_clauses and not vague)):
+                    source = "anaphor"
+                if not levels and source != "anaphor":
+                    vertebrae = [
+                        v
+                        for x in s.mentions
+                        if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.clause == m.clause
+                        for v in x.level.vertebrae
+                    ]
+                    if vertebrae and m.kind in ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"):
+                        levels, source = self._from_vertebrae(vertebrae, work_set, carry), "vertebra"
+                    elif not vague and not s.is_item and carry:
+                        levels, source = carry, "carried"
+                m.levels, m.level_source = levels, (source if levels or source == "anaphor" else "")
+                if levels and m.affirmed and m.kind != "FINDING":
+                    last_resolved = levels
+            if s.is_item:
+                continue
+            if last_resolved and len(last_resolved) <= MAX_CARRY_WIDTH:
+                carry = last_resolved
+            else:
+                named = [
+                    i
+                    for x in s.mentions
+                    if x.kind == "LEVEL" and x.level.kind == "interspace" and x.affirmed
+                    and len(x.level.interspaces) <= MAX_CARRY_WIDTH
+                    for i in x.level.interspaces
+                ]
+                if named:
+                    carry = tuple(dict.fromkeys(named))
+        return work_set
+
+    # ------------------------------------------------------------------ sides
+
+    @staticmethod
+    def _nearest(side: M, candidates: list[M]) -> M | None:
+        """The candidate in the side word's clause closest to it. A side word usually precedes its
+        noun ("left laminotomy"); "on the right", "bilaterally" usually follow it."""
+        prefer_before = side.meta.get("attach") == "before"
+        best, best_key = None, None
+        for t in candidates:
+            if t.clause != side.clause:
+                continue
+            if t.tstart >= side.tend:
+                gap, before = t.tstart - side.tend, False
+            elif side.tstart >= t.tend:
+                gap, before = side.tstart - t.tend, True
+            else:
+                gap, before = 0, prefer_before
+            if gap > MAX_SIDE_GAP:
+                continue
+            key = (before != prefer_before, gap) if prefer_before else (gap, before)
+            if best_key is None or key < best_key:
+                best, best_key = t, key
+        return best
+
+    def _assign_sides(self, sentences: list[Sentence]) -> tuple[list[M], dict[str, set[str]]]:
+        """Attach side words to techniques. Returns the approach-side mentions and, for side words
+        that qualify no technique but stand beside a level ("discectomy, left L5-S1"), the sides
+        named for each interspace."""
+        approach: list[M] = []
+        level_sides: dict[str, set[str]] = defaultdict(set)
+        for s in sentences:
+            targets = [m for m in s.mentions if m.kind in SIDE_TARGETS or (m.kind == "LEVEL" and m.level.kind == "root")]
+            levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind == "interspace"]
+            for side in (m for m in s.mentions if m.kind == "SIDE"):
+                if side.meta.get("approach"):
+                    approach.append(side)
+                    continue
+                best = self._nearest(side, targets)
+                if best is None:
+                    level = self._nearest(side, levels)
+                    if level is not None and side.is_work and (level.tstart - side.tend <= 1 and side.tstart - level.tend <= 1):
+                        for i in level.level.interspaces:
+                            level_sides[i].add(side.meta["side"])
+                elif best.kind in ("TECHNIQUE", "DECOMPRESSION"):
+                    best.sides.add(side.meta["side"])
+                    best.meta.setdefault("_side_evidence", []).append(side)
+                elif best.kind == "ARTHRODESIS" and side.meta["side"] in OPPOSITE and side.affirmed:
+                    approach.append(side)
+        return approach, level_sides
+
+    # ------------------------------------------------------------------ assembly
+
+    def __call__(self, doc: Doc) -> Extraction:
+        mentions, sentences = self._mentions(doc)
+        work_set = self._assign_levels(sentences)
+        approach_mentions, level_sides = self._assign_sides(sentences)
+        for s in sentences:
+            if any(m.kind == "PREP" for m in s.mentions):
+                for m in s.mentions:
+                    if m.kind == "TECHNIQUE":
+                        m.prep = True
+
+        arthrodesis = self._arthrodesis(mentions, work_set, approach_mentions)
+        fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()
+        for m in mentions:
+            if m.level_source == "anaphor":
+                m.levels = tuple(sorted(fused or work_set, key=self._order))
+        segments, unattributed = self._segments(mentions, fused, arthrodesis.approach_side, level_sides)
+        same_session = self._same_session(mentions, arthrodesis, segments)
+        co_surgeon = self._co_surgeon(mentions)
+        supported = self._supported(segments, same_session)
+        return Extraction(
+            arthrodesis=arthrodesis,
+            segments=segments,
+            same_session=same_session,
+            co_surgeon=co_surgeon,
+            supported_lines=supported,
+            unattributed_decompression=unattributed,
+            mentions=[self._public(m) for m in mentions],
+        )
+
+    def _order(self, interspace: str) -> int:
+        all_ = self.grammar.all_interspaces
+        return all_.index(interspace) if interspace in all_ else len(all_)
+
+    def _arthrodesis(self, mentions: list[M], work_set: set[str], approach_mentions: list[M]) -> Arthrodesis:
+        work = [m for m in mentions if m.is_work and m.kind in ("ARTHRODESIS", "DEVICE")]
+        kinds = Counter(m.meta.get("arthrodesis", "device") for m in work)
+        explicit = [m for m in work if m.meta.get("arthrodesis") in POSTERIOR]
+        generic = [m for m in work if m.meta.get("arthrodesis") == "interbody" or m.kind == "DEVICE"]
+        other_interbody = kinds["alif"] > 0 or kinds["lateral"] > 0
+        posterior = bool(explicit) or (bool(generic) and not other_interbody)
+        fused_mentions = explicit + ([] if other_interbody else generic)
+        interspaces: set[str] = set()
+        for m in fused_mentions:
+            if m.level_source != "anaphor":
+                interspaces.update(m.levels)
+        if posterior and not interspaces:
+            for m in fused_mentions:
+                interspaces.update(work_set if m.level_source == "anaphor" else ())
+        if not posterior:
+            interspaces = set()
+        posterolateral = kinds["posterolateral"] > 0
+        if posterior:
+            base = "PLIF" if kinds["plif"] else "TLIF" if kinds["tlif"] else "posterior_interbody"
+            technique = "combined_posterolateral_interbody" if posterolateral else base
+        elif kinds["alif"]:
+            technique = "ALIF"
+        elif kinds["lateral"]:
+            technique = "lateral"
+        elif posterolateral:
+            technique = "posterolateral_only"
+        else:
+            technique = "none"
+        sides = Counter(m.meta["side"] for m in approach_mentions if m.section in WORK_SECTIONS and m.meta["side"] in OPPOSITE)
+        approach_side = sides.most_common(1)[0][0] if sides else None
+        evidence = [m.evidence("arthrodesis") for m in (fused_mentions if posterior else work)]
+        return Arthrodesis(
+            posterior_interbody=posterior,
+            technique=technique,
+            interspaces=sorted(interspaces, key=self._order),
+            posterolateral=posterolateral,
+            approach_side=approach_side,
+            evidence=evidence,
+        )
+
+    def _segments(
+        self, mentions: list[M], fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]]
+    ) -> tuple[list[Segment], list[Evidence]]:
+        open_surgery = any(m.kind == "TECHNIQUE" and m.is_work for m in mentions)
+        by_level: dict[str, list[M]] = defaultdict(list)
+        unattributed: list[Evidence] = []
+        for m in mentions:
+            if m.kind not in ("TECHNIQUE", "DECOMPRESSION") or not m.is_work:
+                continue
+            if m.kind == "DECOMPRESSION" and not open_surgery:
+                continue
+            if not m.levels:
+                unattributed.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
+                continue
+            for level in m.levels:
+                by_level[level].append(m)
+        findings: dict[str, list[M]] = defaultdict(list)
+        for m in mentions:
+            if m.kind == "FINDING" and m.affirmed and m.section in FINDING_SECTIONS:
+                for level in m.levels:
+                    findings[level].append(m)
+        segments = []
+        for level in sorted(by_level, key=self._order):
+            work = by_level[level]
+            techniques = [t for t in TECHNIQUES if any(m.meta.get("technique") == t for m in work)]
+            found = findings.get(level, [])
+            sides: set[str] = set()
+            for m in work:
+                for side in m.sides:
+                    if side == "contralateral":
+                        side = OPPOSITE.get(approach_side or "", "")
+                    elif side == "ipsilateral":
+                        side = approach_side or ""
+                    if side:
+                        sides.add(side)
+            if not sides:
+                sides = set(level_sides.get(level, ()))
+            laterality = (
+                "bilateral"
+                if "bilateral" in sides or {"left", "right"} <= sides
+                else "left" if "left" in sides else "right" if "right" in sides else None
+            )
+            is_fused = level in fused
+            tech_mentions = [m for m in work if m.kind == "TECHNIQUE"]
+            neural = any(f.meta.get("kind") in NEURAL_FINDING_KINDS for f in found)
+            prep_only = is_fused and bool(tech_mentions) and (
+                all(m.prep for m in tech_mentions)
+                or ("foraminotomy" not in techniques and not neural)
+            )
+            evidence = []
+            for m in work:
+                evidence.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
+                for side in m.meta.get("_side_evidence", []):
+                    evidence.append(side.evidence("laterality"))
+            evidence.extend(f.evidence("finding") for f in found)
+            segments.append(
+                Segment(
+                    interspace=level,
+                    fused=is_fused,
+                    techniques=techniques,
+                    laterality=laterality,
+                    findings=list(dict.fromkeys(self._finding_label(f) for f in found)),
+                    prep_only=prep_only,
+                    lumbar=self.grammar.is_lumbar_interspace(level),
+                    level_from_vertebra=all(m.level_source == "vertebra" for m in work),
+                    evidence=sorted(set(evidence), key=lambda e: (e.start, e.end)),
+                )
+            )
+        return segments, unattributed
+
+    @staticmethod
+    def _finding_label(m: M) -> str:
+        refine = m.meta.get("refine") or {}
+        text = m.meta.get("_sentence_text", "")
+        for word, label in refine.items():
+            if word in text:
+                return label
+        return m.meta.get("finding", m.text.lower())
+
+    def _same_session(self, mentions: list[M], arthrodesis: Arthrodesis, segments: list[Segment]) -> SameSession:
+        explicit = [m for m in mentions if m.kind == "SAME_SESSION" and m.affirmed]
+        staging = [m for m in mentions if m.kind == "STAGING" and m.status in ("affirmed", "historical")]
+        if explicit:
+            return SameSession(status="explicit", staged=bool(staging), evidence=[m.evidence("same_session") for m in explicit])
+        if staging:
+            return SameSession(status="not_documented", staged=True, evidence=[m.evidence("staging") for m in staging])
+        if arthrodesis.posterior_interbody and any(s.fused for s in segments):
+            return SameSession(status="implied", evidence=[])
+        return SameSession(status="not_documented", evidence=[])
+
+    @staticmethod
+    def _co_surgeon(mentions: list[M]) -> CoSurgeon:
+        found = [m for m in mentions if m.kind == "COSURGEON" and m.status != "negated"]
+        return CoSurgeon(documented=bool(found), evidence=[m.evidence("co_surgeon") for m in found])
+
+    @staticmethod
+    def _supported(segments: list[Segment], same_session: SameSession) -> list[SupportedLine]:
+        if same_session.status == "not_documented":
+            return []
+        units = sum(1 for s in segments if s.fused and not s.prep_only and s.lumbar)
+        lines = []
+        if units:
+            lines.append(SupportedLine(code="63052", units=1))
+        if units > 1:
+            lines.append(SupportedLine(code="63053", units=units - 1))
+        return lines
+
+    @staticmethod
+    def _public(m: M) -> Mention:
+        value = None
+        if m.level is not None:
+            value = ", ".join(m.level.interspaces or m.level.vertebrae)
+        else:
+            for key in ("technique", "side", "finding", "arthrodesis"):
+                if key in m.meta:
+                    value = str(m.meta[key])
+                    break
+        return Mention(
+            start=m.start,
+            end=m.end,
+            text=m.text,
+            kind=m.kind.lower(),
+            value=value,
+            status=m.status,
+            section=m.section or "narrative",
+        )
+
+
+def extract(doc: Doc, grammar: LevelGrammar) -> Extraction:
+    return Extractor(grammar)(doc)
+
+
+def extract_text(text: str, pipeline) -> Extraction:
+    """Text -> Extraction with a NotePipeline (pipeline.get_pipeline())."""
+    return Extractor(pipeline.grammar)(pipeline(text))
+

@@ -1,0 +1,293 @@
+"""The spinal level grammar: finds level mentions in text and normalises them.
+
+A mention is one of
+- an interspace or a range of vertebrae ("L4-5", "L4/L5", "L45", "L5 S1", "L four five",
+  "fourth and fifth lumbar", "L3 through S1", "L4 to the sacrum"), normalised to the
+  interspaces it covers ("L4-L5", "L5-S1");
+- a single vertebra ("L4", "S1"), which names no interspace by itself;
+- a nerve root ("the left L5 root", "L5 and S1 radiculopathy"), which is not a level at all.
+
+The words come from ``patterns/levels.json``; this module holds only the mechanism.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+MentionKind = Literal["interspace", "vertebra", "root"]
+
+
+class Lexicon(BaseModel):
+    """The validated content of patterns/levels.json."""
+
+    version: str
+    spine: list[str] = Field(min_length=2)
+    transitional: list[str] = []
+    number_words: dict[str, int]
+    ordinal_words: dict[str, int]
+    ordinal_regions: dict[str, str]
+    spoken_region_prefixes: list[str] = []
+    sacrum_words: list[str] = []
+    lumbosacral_words: list[str] = []
+    range_words: list[str]
+    root_words: list[str]
+    not_level_after_t: list[str] = []
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _check_spine(self) -> "Lexicon":
+        for name in self.spine:
+            if not re.fullmatch(r"[CTLS]\d{1,2}", name):
+                raise ValueError(f"spine entry {name!r} is not a vertebra name like 'L4'")
+        for name in self.transitional:
+            if name not in self.spine:
+                raise ValueError(f"transitional vertebra {name!r} is not in spine")
+        return self
+
+
+@dataclass(frozen=True)
+class LevelMention:
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    vertebrae: tuple[str, ...]
+    interspaces: tuple[str, ...]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+class LevelGrammar:
+    """Compiled level grammar built from a Lexicon."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self._numbers = {w.lower(): n for w, n in lexicon.number_words.items()}
+        self._ordinals = {w.lower(): n for w, n in lexicon.ordinal_words.items()}
+        num = rf"(?:1[0-2]|[1-9]|{_alternation(list(self._numbers))})"
+        spoken = _alternation(lexicon.spoken_region_prefixes) if lexicon.spoken_region_prefixes else "(?!)"
+        # Region letter: upper case always; lower case only when a digit follows ("l5");
+        # a spoken prefix ("el 4-5") needs a number after it.
+        region1 = rf"(?P<r1>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))"
+        region2 = rf"(?P<r2>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))"
+        sacrum = _alternation(lexicon.sacrum_words) if lexicon.sacrum_words else "(?!)"
+        range_words = _alternation(lexicon.range_words)
+        second = (
+            rf"(?:(?P<sep>\s?[-\u2013/]\s?|\s)|\s+(?P<rw>(?i:{range_words}))\s+)"
+            rf"(?:{region2}\s?-?\s?)?(?P<n2>{num})"
+            rf"|\s+(?P<rw2>(?i:{range_words}))\s+(?P<sac>(?i:{sacrum}))"
+            rf"|(?P<glued>[1-6])"
+        )
+        self._mention = re.compile(
+            rf"(?<![A-Za-z0-9]){region1}\s?-?\s?(?P<n1>{num})(?:{second})?(?![A-Za-z0-9]|\.\d|-\d)",
+        )
+        ordinal = _alternation(list(self._ordinals))
+        oreg = _alternation(list(lexicon.ordinal_regions))
+        self._ordinal_pair = re.compile(
+            rf"(?i)(?<![A-Za-z])(?P<o1>{ordinal})(?:\s+(?P<oreg1>{oreg}))?\s*(?:and|to|through|-|/)\s*"
+            rf"(?:the\s+)?(?P<o2>{ordinal})\s+(?P<oreg2>{oreg})(?![A-Za-z])"
+        )
+        self._lumbosacral = (
+            re.compile(rf"(?i)(?<![A-Za-z])(?:{_alternation(lexicon.lumbosacral_words)})(?![A-Za-z])")
+            if lexicon.lumbosacral_words
+            else None
+        )
+        roots = _alternation(lexicon.root_words)
+        self._root_after = re.compile(
+            rf"(?:\s*(?:,|and|or|&)\s*(?:[LTS]\d{{1,2}}|{num}))*\s*(?:-|\s)?(?:nerve\s+)?(?i:{roots})\b"
+        )
+        self._t_exclusions = (
+            re.compile(rf"\s?-?\s?(?i:{_alternation(lexicon.not_level_after_t)})") if lexicon.not_level_after_t else None
+        )
+        self._order = {name: i for i, name in enumerate(lexicon.spine)}
+
+    # -- public -----------------------------------------------------------------------------
+
+    def scan(self, text: str) -> Iterator[LevelMention]:
+        """Yield every level mention in text, left to right, without overlaps."""
+        found: list[LevelMention] = []
+        for m in self._mention.finditer(text):
+            mention = self._from_match(text, m)
+            if mention is not None:
+                found.append(mention)
+        for m in self._ordinal_pair.finditer(text):
+            mention = self._from_ordinals(text, m)
+            if mention is not None:
+                found.append(mention)
+        if self._lumbosacral is not None:
+            for m in self._lumbosacral.finditer(text):
+                found.append(LevelMention(m.start(), m.end(), m.group(0), "interspace", ("L5", "S1"), ("L5-S1",)))
+        found.sort(key=lambda x: (x.start, -x.end))
+        last_end = -1
+        for mention in found:
+            if mention.start >= last_end:
+                last_end = mention.end
+                yield mention
+
+    def parse(self, text: str) -> LevelMention | None:
+        """Parse one level written alone ("L4-5", "L5/S1"); None if it is not one."""
+        for mention in self.scan(text):
+            if mention.start == 0 and mention.end == len(text.rstrip()):
+                return mention
+        return None
+
+    def interspace(self, upper: str, lower: str) -> str:
+        return f"{upper}-{lower}"
+
+    def adjacent_interspaces(self, vertebra: str, transitional: bool = False) -> tuple[str, ...]:
+        """The interspaces above and below a vertebra, e.g. L4 -> (L3-L4, L4-L5)."""
+        seq = self._sequence(transitional)
+        if vertebra not in seq:
+            return ()
+        i = seq.index(vertebra)
+        out = []
+        if i > 0:
+            out.append(self.interspace(seq[i - 1], vertebra))
+        if i + 1 < len(seq):
+            out.append(self.interspace(vertebra, seq[i + 1]))
+        return tuple(out)
+
+    def interspace_below(self, vertebra: str, transitional: bool = False) -> str | None:
+        seq = self._sequence(transitional)
+        if vertebra not in seq or seq.index(vertebra) + 1 >= len(seq):
+            return None
+        return self.interspace(vertebra, seq[seq.index(vertebra) + 1])
+
+    def between(self, vertebrae: tuple[str, ...], transitional: bool = False) -> tuple[str, ...]:
+        """Interspaces between consecutive vertebrae of a list ("L5 and S1" -> L5-S1)."""
+        seq = self._sequence(transitional)
+        known = sorted((v for v in set(vertebrae) if v in seq), key=seq.index)
+        return tuple(
+            self.interspace(a, b) for a, b in zip(known, known[1:]) if seq.index(b) == seq.index(a) + 1
+        )
+
+    def is_lumbar_interspace(self, interspace: str) -> bool:
+        upper, _, lower = interspace.partition("-")
+        return upper.startswith("L") or (upper == "T12" and lower == "L1")
+
+    @cached_property
+    def all_interspaces(self) -> tuple[str, ...]:
+        seq = self.lexicon.spine
+        return tuple(self.interspace(a, b) for a, b in zip(seq, seq[1:]))
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _sequence(self, transitional: bool) -> list[str]:
+        if transitional:
+            return list(self.lexicon.spine)
+        return [v for v in self.lexicon.spine if v not in self.lexicon.transitional]
+
+    def _number(self, token: str) -> int:
+        token = token.lower()
+        return int(token) if token.isdigit() else self._numbers[token]
+
+    def _region(self, token: str) -> str:
+        token = token.strip().lower()
+        return "L" if token in {p.lower() for p in self.lexicon.spoken_region_prefixes} else token.upper()
+
+    def _vertebra(self, region: str, number: int) -> str | None:
+        name = f"{region}{number}"
+        return name if name in self._order else None
+
+    def _range(self, first: str, last: str) -> tuple[str, ...] | None:
+        transitional = first in self.lexicon.transitional or last in self.lexicon.transitional
+        seq = self._sequence(transitional)
+        if first not in seq or last not in seq:
+            return None
+        i, j = seq.index(first), seq.index(last)
+        if j <= i:
+            return None
+        return tuple(self.interspace(a, b) for a, b in zip(seq[i:j], seq[i + 1 : j + 1]))
+
+    def _single(self, text: str, m: re.Match) -> LevelMention | None:
+        region = self._region(m.group("r1"))
+        n1 = m.group("n1")
+        if region == "L" and n1.isdigit() and len(n1) == 2:
+            # "L12" style: read as two glued digits only when they are consecutive.
+            a, b = int(n1[0]), int(n1[1])
+            first, second = self._vertebra("L", a), self._vertebra("L", b)
+            if first and second and b == a + 1:
+                return self._make(text, m.start(), m.end(), (first, second), self._range(first, second))
+            return None
+        vertebra = self._vertebra(region, self._number(n1))
+        if vertebra is None:
+            return None
+        end = m.start("n1") + len(n1)
+        if region == "T" and self._t_exclusions is not None and self._t_exclusions.match(text, end):
+            return None
+        return self._make(text, m.start(), end, (vertebra,), ())
+
+    def _from_match(self, text: str, m: re.Match) -> LevelMention | None:
+        has_second = m.group("n2") is not None or m.group("sac") is not None or m.group("glued") is not None
+        if not has_second:
+            return self._single(text, m)
+        region1 = self._region(m.group("r1"))
+        first = self._vertebra(region1, self._number(m.group("n1")))
+        if first is None:
+            return None
+        if m.group("sac") is not None:
+            last = "S1"
+        elif m.group("glued") is not None:
+            last = self._vertebra(region1, int(m.group("glued")))
+            if last is None or self._order[last] != self._order[first] + 1:
+                return self._single_prefix(text, m)
+        else:
+            region2 = self._region(m.group("r2")) if m.group("r2") else None
+            n2 = self._number(m.group("n2"))
+            explicit_range = m.group("rw") is not None
+            if region2 is None:
+                # A bare second number continues the first region: "L4-5", "L three four".
+                last = self._vertebra(region1, n2)
+                if last is None and region1 == "L" and n2 == 1:
+                    last = "S1"  # "L5-1" is not dictated; keep the rule strict otherwise
+                if last is None:
+                    return self._single_prefix(text, m)
+                bare_gap = self._order[last] - self._order[first]
+                if not explicit_range and bare_gap != 1 and not (first == "L5" and last == "L6"):
+                    return self._single_prefix(text, m)
+            else:
+                last = self._vertebra(region2, n2)
+                if last is None:
+                    return self._single_prefix(text, m)
+                if m.group("sep") is not None and m.group("sep").isspace() and m.group("sep") != " ":
+                    return self._single_prefix(text, m)
+        interspaces = self._range(first, last)
+        if not interspaces:
+            return self._single_prefix(text, m)
+        return self._make(text, m.start(), m.end(), (first, last), interspaces)
+
+    def _single_prefix(self, text: str, m: re.Match) -> LevelMention | None:
+        """The match over-reached (e.g. "L4 6.5 mm"): keep only its first vertebra."""
+        region = self._region(m.group("r1"))
+        vertebra = self._vertebra(region, self._number(m.group("n1")))
+        if vertebra is None:
+            return None
+        end = m.start("n1") + len(m.group("n1"))
+        return self._make(text, m.start(), end, (vertebra,), ())
+
+    def _from_ordinals(self, text: str, m: re.Match) -> LevelMention | None:
+        region = self.lexicon.ordinal_regions[m.group("oreg2").lower()]
+        region1 = self.lexicon.ordinal_regions[m.group("oreg1").lower()] if m.group("oreg1") else region
+        first = self._vertebra(region1, self._ordinals[m.group("o1").lower()])
+        last = self._vertebra(region, self._ordinals[m.group("o2").lower()])
+        if first is None or last is None:
+            return None
+        interspaces = self._range(first, last)
+        if not interspaces:
+            return None
+        return self._make(text, m.start(), m.end(), (first, last), interspaces)
+
+    def _make(
+        self, text: str, start: int, end: int, vertebrae: tuple[str, ...], interspaces: tuple[str, ...] | None
+    ) -> LevelMention:
+        kind: MentionKind = "interspace" if interspaces else "vertebra"
+        if self._root_after.match(text, end):
+            kind = "root"
+        return LevelMention(start, end, text[start:end], kind, vertebrae, tuple(interspaces or ()))

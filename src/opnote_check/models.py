@@ -1,0 +1,105 @@
+"""Pydantic models at the stage boundaries: what extraction produces (the §4 fields)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Technique = Literal["laminectomy", "laminotomy", "facetectomy", "foraminotomy"]
+Laterality = Literal["left", "right", "bilateral"]
+MentionStatus = Literal["affirmed", "negated", "historical", "hypothetical", "imaging", "instrumentation"]
+ArthrodesisTechnique = Literal[
+    "TLIF",
+    "PLIF",
+    "posterior_interbody",
+    "combined_posterolateral_interbody",
+    "posterolateral_only",
+    "ALIF",
+    "lateral",
+    "none",
+]
+SameSessionStatus = Literal["explicit", "implied", "not_documented"]
+
+TECHNIQUES: tuple[str, ...] = ("laminectomy", "laminotomy", "facetectomy", "foraminotomy")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """A span of the note: note[start:end] == text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    section: str
+    kind: str | None = None
+
+
+class Mention(_Model):
+    """One extracted span with its kind, normalised value and ConText status (for highlighting)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: str | None = None
+    status: MentionStatus = "affirmed"
+    section: str
+
+
+class Segment(_Model):
+    interspace: str
+    fused: bool
+    techniques: list[Technique]
+    laterality: Laterality | None
+    findings: list[str]
+    prep_only: bool
+    lumbar: bool = True
+    level_from_vertebra: bool = False
+    evidence: list[Evidence]
+
+
+class Arthrodesis(_Model):
+    posterior_interbody: bool
+    technique: ArthrodesisTechnique
+    interspaces: list[str]
+    posterolateral: bool = False
+    approach_side: Literal["left", "right"] | None = None
+    evidence: list[Evidence]
+
+
+class SameSession(_Model):
+    status: SameSessionStatus
+    staged: bool = False
+    evidence: list[Evidence]
+
+
+class CoSurgeon(_Model):
+    documented: bool
+    evidence: list[Evidence]
+
+
+class SupportedLine(_Model):
+    code: str
+    units: int = Field(ge=1)
+
+
+class Extraction(_Model):
+    """What the note documents, per interspace, before any claim is looked at."""
+
+    arthrodesis: Arthrodesis
+    segments: list[Segment]
+    same_session: SameSession
+    co_surgeon: CoSurgeon
+    supported_lines: list[SupportedLine]
+    unattributed_decompression: list[Evidence] = []
+    mentions: list[Mention] = []
+
+    def supported_units(self) -> dict[str, int]:
+        units = {"63052": 0, "63053": 0}
+        for line in self.supported_lines:
+            units[line.code] = units.get(line.code, 0) + line.units
+        return units

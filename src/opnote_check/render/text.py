@@ -1,0 +1,64 @@
+"""Text output for a person: the per-interspace table, then what the note supports."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..models import Extraction
+
+MISSING = Text("missing", style="bold red")
+
+
+def interspace_table(extraction: Extraction, title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold", expand=False)
+    for column in ("Interspace", "Fused", "Techniques", "Side", "Findings", "Counts"):
+        table.add_column(column)
+    for seg in extraction.segments:
+        if seg.prep_only:
+            counts = Text("no: interbody prep only", style="yellow")
+        elif not seg.fused:
+            counts = Text("no: not fused" if extraction.arthrodesis.posterior_interbody else "no", style="yellow")
+        elif not seg.lumbar:
+            counts = Text("no: not lumbar", style="yellow")
+        else:
+            counts = Text("yes", style="green")
+        table.add_row(
+            Text(seg.interspace + (" *" if seg.level_from_vertebra else ""), style="bold"),
+            "yes" if seg.fused else "no",
+            ", ".join(seg.techniques) if seg.techniques else MISSING,
+            seg.laterality or MISSING,
+            "; ".join(seg.findings) if seg.findings else MISSING,
+            counts,
+        )
+    return table
+
+
+def summary_lines(extraction: Extraction) -> list[Text]:
+    a = extraction.arthrodesis
+    lines = []
+    fused = ", ".join(a.interspaces) if a.interspaces else "none"
+    approach = f", approach from the {a.approach_side}" if a.approach_side else ""
+    lines.append(Text.assemble(("Arthrodesis: ", "bold"), f"{a.technique}; posterior interbody at {fused}{approach}"))
+    session = extraction.same_session
+    lines.append(Text.assemble(("Same session: ", "bold"), session.status + (" (staged)" if session.staged else "")))
+    if extraction.co_surgeon.documented:
+        lines.append(Text.assemble(("Co-surgeon: ", "bold"), "documented"))
+    supported = ", ".join(f"{l.code} x{l.units}" for l in extraction.supported_lines) or "no 63052/63053 units"
+    lines.append(Text.assemble(("Note supports: ", "bold"), supported))
+    if any(s.level_from_vertebra for s in extraction.segments):
+        lines.append(Text("* level read from vertebra names (e.g. 'L4 and L5 laminectomies'); confirm the interspace", style="dim"))
+    if extraction.unattributed_decompression:
+        quoted = "; ".join(f"“{e.text}” @{e.start}" for e in extraction.unattributed_decompression[:4])
+        lines.append(Text.assemble(("Decompression with no level: ", "bold yellow"), quoted))
+    return lines
+
+
+def print_extraction(extraction: Extraction, console: Console, title: str | None = None) -> None:
+    if extraction.segments:
+        console.print(interspace_table(extraction, title))
+    else:
+        console.print(Text("No decompressed interspace documented in this operation.", style="yellow"))
+    for line in summary_lines(extraction):
+        console.print(line)
