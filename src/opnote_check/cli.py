@@ -38,6 +38,18 @@ class TextOrJson(str, Enum):
     json = "json"
 
 
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
 class UserError(Exception):
     """An error the user can fix; printed as one line, exit 2."""
 
@@ -52,6 +64,16 @@ def _pipeline(patterns: Path | None):
 
     try:
         return get_pipeline(str(patterns) if patterns else None)
+    except PatternError as exc:
+        _fail(str(exc))
+
+
+def _reference(patterns: Path | None):
+    from .patterns import PatternError
+    from .reference import get_reference
+
+    try:
+        return get_reference(str(patterns) if patterns else None)
     except PatternError as exc:
         _fail(str(exc))
 
@@ -88,6 +110,105 @@ def extract(
     print_extraction(extraction, Console(), title=f"{name}: documented decompression by interspace")
 
 
+@app.command()
+def check(
+    note: Annotated[str, typer.Argument(help="Note file (.txt), or - to read a pasted note from standard input.")],
+    claim: Annotated[Optional[Path], typer.Option("--claim", help="Claim file: JSON or CSV (case_id,code,units,modifiers).")] = None,
+    line: Annotated[Optional[list[str]], typer.Option("--line", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
+    case_id: Annotated[Optional[str], typer.Option("--case-id", help="Which case of the claim file (default: the only one, or the note's name).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity (or worse) is found.")] = FailOn.error,
+    patterns: PatternsOption = None,
+) -> None:
+    """Check a note against its billed lines; every gap with its evidence and a fix.
+
+    With no claim (scribe mode) the documentation rules still run and the report shows the
+    63052/63053 lines the note supports. Exit 0: no gap at or above --fail-on; 1: such gaps; 2: bad input.
+    """
+    from .check import build_report, worst_severity
+    from .claims import ClaimError, claim_from_specs, load_claims, select_claim
+    from .extract import extract_text
+    from .notes import NoteError, read_note
+
+    try:
+        name, text = read_note(note)
+    except NoteError as exc:
+        _fail(str(exc))
+    try:
+        if claim is not None and line:
+            _fail("give the billed lines with --claim or with --line, not both")
+        if claim is not None:
+            claims = load_claims(claim)
+            wanted = case_id if case_id is not None else (name if len(claims) > 1 and name in claims else None)
+            the_claim = select_claim(claims, wanted, str(claim))
+        elif line:
+            the_claim = claim_from_specs(line, case_id)
+        else:
+            the_claim = None
+    except ClaimError as exc:
+        _fail(str(exc))
+    pipeline = _pipeline(patterns)
+    reference = _reference(patterns)
+    extraction = extract_text(text, pipeline)
+    report = build_report(extraction, the_claim, reference, pipeline.patterns.version, case_id or (the_claim.case_id if the_claim and the_claim.case_id else name))
+    _emit(report, text, format, output)
+    worst = worst_severity(report)
+    if fail_on is not FailOn.never and worst is not None and (worst == "error" or fail_on is FailOn.warning):
+        raise typer.Exit(1)
+
+
+def _emit(report, text: str, format: OutputFormat, output: Path | None) -> None:
+    if format is OutputFormat.json:
+        rendered = report.model_dump_json(indent=2)
+    elif format is OutputFormat.html:
+        from .render.html import render_html
+
+        rendered = render_html(report, text)
+    else:
+        rendered = None
+    if output is not None:
+        try:
+            if rendered is None:
+                from .render.text import print_report
+
+                with output.open("w", encoding="utf-8") as fh:
+                    print_report(report, Console(file=fh, width=100, color_system=None), title=f"{report.case_id}")
+            else:
+                output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write ({exc.strerror or exc})")
+        return
+    if rendered is None:
+        from .render.text import print_report
+
+        print_report(report, Console(), title=f"{report.case_id}: documented decompression by interspace")
+    else:
+        typer.echo(rendered)
+
+
+@app.command()
+def rules(
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """The rule catalogue: every rule id, its severity, when it fires and its source."""
+    from .rules import REGISTRY
+
+    if format is TextOrJson.json:
+        typer.echo(json.dumps([
+            {"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source}
+            for r in REGISTRY.values()
+        ], indent=2))
+        return
+    table = Table(header_style="bold", show_lines=False)
+    table.add_column("rule", no_wrap=True, style="bold")
+    for column in ("severity", "needs", "when", "source"):
+        table.add_column(column, overflow="fold")
+    for r in REGISTRY.values():
+        table.add_row(r.id, r.severity, r.needs, r.when, r.source)
+    Console().print(table)
+
+
 @app.command("eval")
 def evaluate_cmd(
     corpus: Annotated[Path, typer.Argument(help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],
@@ -98,9 +219,17 @@ def evaluate_cmd(
     from .evaluate import CorpusError, evaluate
     from .extract import extract_text
 
+    from .check import build_report
+    from .reference import get_reference
+
     pipeline = _pipeline(patterns)
+    reference = _reference(patterns)
     try:
-        result = evaluate(corpus, lambda text: extract_text(text, pipeline))
+        result = evaluate(
+            corpus,
+            lambda text: extract_text(text, pipeline),
+            lambda extraction, claim, case_id: build_report(extraction, claim, reference, pipeline.patterns.version, case_id),
+        )
     except CorpusError as exc:
         _fail(str(exc))
     scores = result.as_dict()
@@ -125,6 +254,11 @@ def evaluate_cmd(
     ):
         s = scores[key]
         table.add_row(label, "", "", f"{s['accuracy']:.3f}", f"{s['correct']}/{s['total']}")
+    if "rules" in scores:
+        s = scores["rules"]
+        table.add_row("rule ids (cases with a claim)", f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", f"tp {s['tp']} fp {s['fp']} fn {s['fn']}")
+        s = scores["rule_case_pass"]
+        table.add_row("case pass (rules)", "", "", f"{s['accuracy']:.3f}", f"{s['correct']}/{s['total']}")
     console.print(table)
     for case_id, diffs in result.differences.items():
         console.print(f"[bold]{case_id}[/bold]: " + "; ".join(diffs))
@@ -135,7 +269,8 @@ def evaluate_cmd(
 def main() -> None:
     """Entry point: run the app; turn every user error into one line and exit 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except UserError as exc:
         typer.echo(f"opnote-check: error: {exc}", err=True)
         sys.exit(2)

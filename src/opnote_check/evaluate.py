@@ -20,7 +20,8 @@ from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .models import Extraction
+from .claims import Claim, ClaimError, load_claims, select_claim
+from .models import Extraction, Report
 from .notes import NoteError, read_note
 
 
@@ -107,6 +108,8 @@ class EvalResult:
     laterality: Accuracy = field(default_factory=Accuracy)
     posterior_interbody: Accuracy = field(default_factory=Accuracy)
     supported_units: Accuracy = field(default_factory=Accuracy)
+    rule_cases: Accuracy = field(default_factory=Accuracy)
+    rules: PRF = field(default_factory=PRF)
     differences: dict[str, list[str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -126,6 +129,7 @@ class EvalResult:
             "laterality": acc(self.laterality),
             "posterior_interbody": acc(self.posterior_interbody),
             "supported_units_exact": acc(self.supported_units),
+            **({"rule_case_pass": acc(self.rule_cases), "rules": prf(self.rules)} if self.rule_cases.total else {}),
             "differences": self.differences,
             "errors": self.errors,
         }
@@ -195,7 +199,34 @@ def score_case(result: EvalResult, case: Case, pred: Extraction) -> None:
         result.differences[cid] = diffs
 
 
-def evaluate(corpus: Path, extract: Callable[[str], Extraction]) -> EvalResult:
+def score_rules(result: EvalResult, case: Case, report: Report) -> None:
+    """Per-case pass: every expected rule reported, no forbidden rule, and no error-severity rule
+    outside expected and allowed. Micro precision / recall over rule ids (allowed ones are neutral)."""
+    gold = case.gold
+    expected, allowed, forbidden = set(gold.expected_rules), set(gold.allowed_rules), set(gold.forbidden_rules)
+    reported = {g.rule for g in report.gaps}
+    errors = {g.rule for g in report.gaps if g.severity == "error"}
+    result.rules.add(expected, reported - (allowed - expected))
+    missing = expected - reported
+    wrong = (reported & forbidden) | (errors - expected - allowed)
+    result.rule_cases.add(not missing and not wrong)
+    diffs = result.differences.setdefault(case.case_id, [])
+    if missing:
+        diffs.append(f"rules missing: {sorted(missing)}")
+    if wrong:
+        diffs.append(f"rules wrongly reported: {sorted(wrong)}")
+    extra = reported - expected - allowed - wrong
+    if extra:
+        diffs.append(f"other rules reported: {sorted(extra)}")
+    if not diffs:
+        del result.differences[case.case_id]
+
+
+def evaluate(
+    corpus: Path,
+    extract: Callable[[str], Extraction],
+    check: Callable[[Extraction, Claim, str], Report] | None = None,
+) -> EvalResult:
     result = EvalResult()
     for case in find_cases(corpus):
         try:
@@ -203,5 +234,13 @@ def evaluate(corpus: Path, extract: Callable[[str], Extraction]) -> EvalResult:
         except NoteError as exc:
             result.errors[case.case_id] = str(exc)
             continue
-        score_case(result, case, extract(text))
+        extraction = extract(text)
+        score_case(result, case, extraction)
+        if check is not None and case.claim_path is not None:
+            try:
+                claim = select_claim(load_claims(case.claim_path), None, str(case.claim_path))
+            except ClaimError as exc:
+                result.errors[case.case_id] = str(exc)
+                continue
+            score_rules(result, case, check(extraction, claim, case.case_id))
     return result

@@ -350,6 +350,7 @@ class Extractor:
             co_surgeon=co_surgeon,
             supported_lines=supported,
             unattributed_decompression=unattributed,
+            vague_cues=[m.evidence("vague") for m in mentions if m.kind == "VAGUE" and m.is_work],
             mentions=[self._public(m) for m in mentions],
         )
 
@@ -443,10 +444,18 @@ class Extractor:
             is_fused = level in fused
             tech_mentions = [m for m in work if m.kind == "TECHNIQUE"]
             neural = any(f.meta.get("kind") in NEURAL_FINDING_KINDS for f in found)
-            prep_only = is_fused and bool(tech_mentions) and (
-                all(m.prep for m in tech_mentions)
-                or ("foraminotomy" not in techniques and not neural)
+            generic = any(m.kind == "DECOMPRESSION" for m in work)
+            # Bone removed only to reach the disc is part of the interbody arthrodesis: a fused level is
+            # prep-only when every technique there is tied to a prep cue ("to reach the disc"), or when no
+            # foraminotomy and no neural compression is documented there -- unless the note says the
+            # compressed neural elements were decompressed.
+            prep_only = (
+                is_fused
+                and bool(tech_mentions)
+                and (all(m.prep for m in tech_mentions) or ("foraminotomy" not in techniques and not neural))
+                and not (generic and neural)
             )
+            technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
             evidence = []
             for m in work:
                 evidence.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
@@ -461,6 +470,7 @@ class Extractor:
                     laterality=laterality,
                     findings=list(dict.fromkeys(self._finding_label(f) for f in found)),
                     prep_only=prep_only,
+                    technique_named=technique_named,
                     lumbar=self.grammar.is_lumbar_interspace(level),
                     level_from_vertebra=all(m.level_source == "vertebra" for m in work),
                     evidence=sorted(set(evidence), key=lambda e: (e.start, e.end)),

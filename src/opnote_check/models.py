@@ -57,6 +57,7 @@ class Segment(_Model):
     laterality: Laterality | None
     findings: list[str]
     prep_only: bool
+    technique_named: bool = True
     lumbar: bool = True
     level_from_vertebra: bool = False
     evidence: list[Evidence]
@@ -96,6 +97,7 @@ class Extraction(_Model):
     co_surgeon: CoSurgeon
     supported_lines: list[SupportedLine]
     unattributed_decompression: list[Evidence] = []
+    vague_cues: list[Evidence] = []
     mentions: list[Mention] = []
 
     def supported_units(self) -> dict[str, int]:
@@ -103,3 +105,51 @@ class Extraction(_Model):
         for line in self.supported_lines:
             units[line.code] = units.get(line.code, 0) + line.units
         return units
+
+
+Severity = Literal["error", "warning"]
+
+
+class Gap(_Model):
+    """One finding of the check: a rule that fired, with its evidence and a fix."""
+
+    rule: str
+    severity: Severity
+    interspace: str | None = None
+    message: str
+    evidence: list[Evidence] = []
+    fix: str
+    amount_at_risk: float | None = None
+
+
+class BilledLine(_Model):
+    code: str
+    units: int
+    modifiers: list[str] = []
+
+
+class Provenance(_Model):
+    tool_version: str
+    patterns_version: str
+    reference_release: str
+
+
+class Report(_Model):
+    """The §4 report: the extraction, the claim it was compared with, and the gaps."""
+
+    schema_version: str = "1"
+    case_id: str | None = None
+    arthrodesis: Arthrodesis | None = None
+    segments: list[Segment] = []
+    same_session: SameSession | None = None
+    co_surgeon: CoSurgeon | None = None
+    supported_lines: list[SupportedLine] = []
+    billed_lines: list[BilledLine] | None = None
+    gaps: list[Gap] = []
+    status: Literal["pass", "gaps", "error"] = "pass"
+    amount_at_risk: float = 0.0
+    unattributed_decompression: list[Evidence] = []
+    vague_cues: list[Evidence] = []
+    provenance: Provenance
+    spans: list[Mention] = []
+    error: str | None = None

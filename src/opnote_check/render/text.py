@@ -62,3 +62,50 @@ def print_extraction(extraction: Extraction, console: Console, title: str | None
         console.print(Text("No decompressed interspace documented in this operation.", style="yellow"))
     for line in summary_lines(extraction):
         console.print(line)
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow"}
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def print_report(report, console: Console, title: str | None = None) -> None:
+    """The per-interspace table, then the gaps grouped by severity with evidence and fix."""
+    from ..models import Extraction
+
+    if report.arthrodesis is not None:
+        extraction = Extraction.model_validate(
+            report.model_dump(include={"arthrodesis", "segments", "same_session", "co_surgeon", "supported_lines",
+                                       "unattributed_decompression", "vague_cues"})
+        )
+        print_extraction(extraction, console, title)
+    if report.billed_lines is not None:
+        billed = ", ".join(
+            f"{l.code}{''.join('-' + m for m in l.modifiers)}{' x' + str(l.units) if l.units != 1 else ''}"
+            for l in report.billed_lines
+        ) or "none (scribe mode)"
+        console.print(Text.assemble(("Billed: ", "bold"), billed))
+    console.print()
+    if not report.gaps:
+        console.print(Text("No gaps: the note supports the billed 63052/63053 lines.", style="bold green"))
+        return
+    for severity in ("error", "warning"):
+        gaps = [g for g in report.gaps if g.severity == severity]
+        if not gaps:
+            continue
+        console.print(Text(f"{len(gaps)} {severity}{'s' if len(gaps) > 1 else ''}", style=SEVERITY_STYLE[severity]))
+        for gap in gaps:
+            where = f" [{gap.interspace}]" if gap.interspace else ""
+            money = f"  (${gap.amount_at_risk:,.2f} at risk)" if gap.amount_at_risk else ""
+            console.print(Text.assemble(("  " + gap.rule, SEVERITY_STYLE[severity]), (where, "bold"), money))
+            console.print(Text("    " + gap.message))
+            for ev in gap.evidence[:3]:
+                console.print(Text(f"    @{ev.start}-{ev.end} ({ev.section}): “{_quote(ev.text)}”", style="dim"))
+            if len(gap.evidence) > 3:
+                console.print(Text(f"    … {len(gap.evidence) - 3} more span(s)", style="dim"))
+            console.print(Text.assemble(("    Fix: ", "bold cyan"), gap.fix))
+    if report.amount_at_risk:
+        console.print(Text(f"Medicare national amount at risk (error gaps): ${report.amount_at_risk:,.2f}", style="bold"))
