@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from spacy.tokens import Doc
 
 from .levels import LevelGrammar, LevelMention
@@ -51,6 +52,7 @@ STATUS_ORDER = (
     ("IMAGING", "imaging"),
     ("SCREW_ENTRY", "instrumentation"),
 )
+LIST_SECTIONS = {"procedure", "planned", "diagnosis", "plan"}
 CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
 CLAUSE_AFTER_COMMA = {"and", "then", "where", "while", "which", "after", "but", "with", "whereupon"}
 MAX_SIDE_GAP = 8
@@ -105,6 +107,14 @@ class Sentence:
     mentions: list[M]
     clause_range: tuple[int, int]
 
+    @property
+    def vague(self) -> bool:
+        return any(m.kind == "VAGUE" for m in self.mentions)
+
+    @cached_property
+    def anaphor_clauses(self) -> set[int]:
+        return {m.clause for m in self.mentions if m.kind == "ANAPHOR"}
+
 
 class Extractor:
     def __init__(self, grammar: LevelGrammar):
@@ -113,10 +123,15 @@ class Extractor:
     # ------------------------------------------------------------------ mentions
 
     def _mentions(self, doc: Doc) -> tuple[list[M], list[Sentence]]:
-        section_of = [None] * len(doc)
+        section_of: list[str | None] = [None] * len(doc)
         for sec in doc._.sections:
+            category = sec.category
             for i in range(sec.title_start, sec.body_end):
-                section_of[i] = sec.category
+                section_of[i] = category
+                # An administrative heading (SURGEON:, EBL:, Neuromonitoring:) heads one line only:
+                # narrative that follows it without a heading of its own is narrative again.
+                if category == "admin" and i >= sec.body_start and "\n" in doc[i].text:
+                    category = None
         clause_of = [0] * len(doc)
         sent_of = [0] * len(doc)
         sentences: list[Sentence] = []
@@ -135,7 +150,8 @@ class Extractor:
                     clause += 1
                 clause_of[tok.i] = clause
                 sent_of[tok.i] = s_index
-            is_item = bool(words) and (
+            # A numbered or bulleted line of a procedure list stands alone; bullets in a narrative do not.
+            is_item = section_of[sent.start] in LIST_SECTIONS and bool(words) and (
                 (words[0].text[:1].isdigit() and len(words) > 1 and words[1].text in {".", ")"})
                 or words[0].text in {"-", "*", "\u2022"}
                 or (len(words[0].text) <= 3 and words[0].text[:-1].isdigit() and words[0].text[-1:] in ".)")
@@ -186,9 +202,8 @@ class Extractor:
         return {k: tuple(v) for k, v in out.items()}
 
     @staticmethod
-    def _explicit(m: M, clause_levels: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
-        if m.clause in clause_levels:
-            return clause_levels[m.clause]
+    def _other_clauses(m: M, clause_levels: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        """Interspaces named in another clause of the sentence: the nearest before, else after."""
         before = [c for c in clause_levels if c < m.clause]
         if before:
             return clause_levels[max(before)]
@@ -196,6 +211,9 @@ class Extractor:
         if after:
             return clause_levels[min(after)]
         return ()
+
+    def _explicit(self, m: M, clause_levels: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        return clause_levels.get(m.clause) or self._other_clauses(m, clause_levels)
 
     def _from_vertebrae(
         self, vertebrae: list[str], work_set: set[str], carry: tuple[str, ...]
@@ -206,10 +224,13 @@ class Extractor:
             for i in self.grammar.adjacent_interspaces(v, transitional):
                 if i not in candidates:
                     candidates.append(i)
+        carried = bool(carry) and all(c in candidates for c in carry)
+        if carried and len(set(vertebrae)) == 1:
+            return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
         chosen = tuple(c for c in candidates if c in work_set)
         if chosen:
             return chosen
-        if carry and all(c in candidates for c in carry):
+        if carried:
             return carry
         if len(set(vertebrae)) > 1:
             between = self.grammar.between(tuple(vertebrae), transitional)
@@ -218,8 +239,34 @@ class Extractor:
         below = [self.grammar.interspace_below(v, transitional) for v in vertebrae]
         return tuple(dict.fromkeys(b for b in below if b))
 
-    def _assign_levels(self, sentences: list[Sentence]) -> set[str]:
-        """Give every work mention its interspaces; return the explicit work set."""
+    def _resolve(
+        self, m: M, s: Sentence, cl: dict[int, tuple[str, ...]], work_set: set[str], carry: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        """The interspaces of one work mention and where they came from (see the module docstring)."""
+        if m.clause in cl:
+            return cl[m.clause], "explicit"
+        if m.clause in s.anaphor_clauses:
+            return (), "anaphor"
+        other = self._other_clauses(m, cl)
+        if other:
+            return other, "explicit"
+        if s.anaphor_clauses and not s.vague:
+            return (), "anaphor"
+        vertebrae = [
+            v
+            for x in s.mentions
+            if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.clause == m.clause
+            for v in x.level.vertebrae
+        ]
+        if vertebrae and m.kind != "FINDING":
+            return self._from_vertebrae(vertebrae, work_set, carry), "vertebra"
+        if carry and not s.vague and not s.is_item:
+            return carry, "carried"
+        return (), ""
+
+    def _assign_levels(self, sentences: list[Sentence]) -> tuple[set[str], list[M]]:
+        """Give every work mention its interspaces. Returns the explicit work set and the technique
+        mentions copied to a level where the note says the same work was repeated."""
         clause_levels = [self._clause_levels(s) for s in sentences]
         work_set: set[str] = set()
         for s, cl in zip(sentences, clause_levels):
@@ -227,37 +274,25 @@ class Extractor:
                 if m.kind in ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE") and m.is_work:
                     work_set.update(self._explicit(m, cl))
         carry: tuple[str, ...] = ()
+        block: list[M] = []  # technique mentions done at the carried level(s)
+        copies: list[M] = []
         section = "start"
         for s, cl in zip(sentences, clause_levels):
             if s.section != section:
-                carry, section = (), s.section
-            kinds = {m.kind for m in s.mentions}
-            vague = "VAGUE" in kinds
-            anaphor_clauses = {m.clause for m in s.mentions if m.kind == "ANAPHOR"}
+                carry, section, block = (), s.section, []
             last_resolved: tuple[str, ...] = ()
             for m in s.mentions:
                 if m.kind not in WORK_KINDS:
                     continue
-                levels = self._explicit(m, cl)
-                source = "explicit"
-                if not levels and (m.clause in anaphor_clauses or (anaphor_clauses and not vague)):
-                    source = "anaphor"
-                if not levels and source != "anaphor":
-                    vertebrae = [
-                        v
-                        for x in s.mentions
-                        if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.clause == m.clause
-                        for v in x.level.vertebrae
-                    ]
-                    if vertebrae and m.kind in ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"):
-                        levels, source = self._from_vertebrae(vertebrae, work_set, carry), "vertebra"
-                    elif not vague and not s.is_item and carry:
-                        levels, source = carry, "carried"
-                m.levels, m.level_source = levels, (source if levels or source == "anaphor" else "")
-                if levels and m.affirmed and m.kind != "FINDING":
-                    last_resolved = levels
+                m.levels, m.level_source = self._resolve(m, s, cl, work_set, carry)
+                if m.levels and m.affirmed and m.kind != "FINDING":
+                    last_resolved = m.levels
+            copies.extend(self._repeated(s, cl, carry, block))
             if s.is_item:
                 continue
+            if last_resolved and last_resolved != carry:
+                block = []
+            block.extend(m for m in s.mentions if m.kind == "TECHNIQUE" and m.is_work and m.levels)
             if last_resolved and len(last_resolved) <= MAX_CARRY_WIDTH:
                 carry = last_resolved
             else:
@@ -268,9 +303,30 @@ class Extractor:
                     and len(x.level.interspaces) <= MAX_CARRY_WIDTH
                     for i in x.level.interspaces
                 ]
-                if named:
-                    carry = tuple(dict.fromkeys(named))
-        return work_set
+                if named and tuple(dict.fromkeys(named)) != carry:
+                    carry, block = tuple(dict.fromkeys(named)), []
+        return work_set, copies
+
+    @staticmethod
+    def _repeated(s: Sentence, cl: dict[int, tuple[str, ...]], carry: tuple[str, ...], block: list[M]) -> list[M]:
+        """"This process was then repeated in similar fashion at L5-S1": the techniques done at the
+        previous level count at the new one, with the repeat phrase as their evidence."""
+        cue = next((m for m in s.mentions if m.kind == "REPEAT" and m.is_work), None)
+        if cue is None or not block:
+            return []
+        target = tuple(i for levels in cl.values() for i in levels if i not in carry)
+        if not target:
+            return []
+        copies = []
+        for technique in dict.fromkeys(m.meta["technique"] for m in block):
+            source = next(m for m in block if m.meta["technique"] == technique)
+            copy = M(**{**source.__dict__, "start": cue.start, "end": cue.end, "tstart": cue.tstart,
+                        "tend": cue.tend, "text": cue.text, "sent": cue.sent, "clause": cue.clause,
+                        "levels": tuple(dict.fromkeys(target)), "level_source": "repeated",
+                        "sides": set().union(*(m.sides for m in block if m.meta["technique"] == technique)),
+                        "meta": dict(source.meta)})
+            copies.append(copy)
+        return copies
 
     # ------------------------------------------------------------------ sides
 
@@ -326,14 +382,14 @@ class Extractor:
 
     def __call__(self, doc: Doc) -> Extraction:
         mentions, sentences = self._mentions(doc)
-        work_set = self._assign_levels(sentences)
         approach_mentions, level_sides = self._assign_sides(sentences)
         for s in sentences:
             if any(m.kind == "PREP" for m in s.mentions):
                 for m in s.mentions:
                     if m.kind == "TECHNIQUE":
                         m.prep = True
-
+        work_set, copies = self._assign_levels(sentences)
+        mentions = mentions + copies
         arthrodesis = self._arthrodesis(mentions, work_set, approach_mentions)
         fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()
         for m in mentions:

@@ -34,6 +34,7 @@ TargetCategory = Literal[
     "COSURGEON",
     "VAGUE",
     "ANAPHOR",
+    "REPEAT",
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}

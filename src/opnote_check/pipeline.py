@@ -28,7 +28,7 @@ from .levels import LevelGrammar
 from .patterns import PatternSet, load_patterns
 
 SPAN_GROUP = "opnote"
-ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "e.g", "i.e", "etc", "cc", "mm"}
+ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "e.g", "i.e", "etc", "ca", "cf"}
 _LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[-*\u2022])$")
 
 if not Span.has_extension("level"):
@@ -37,7 +37,8 @@ if not Span.has_extension("level"):
 
 @Language.component("opnote_sentences")
 def opnote_sentences(doc: Doc) -> Doc:
-    """Sentence starts for dictated notes: after . ? ! before a capital, digit or bracket, and at a
+    """Sentence starts for dictated notes: after . ? ! before a word, digit or bracket (dictation is
+    often all lower case), unless the period ends an abbreviation or a list number; and at a
     line break that ends a line (a blank line, end punctuation before it, or a capital, digit,
     list mark or symbol after it). A break inside a wrapped sentence does not split it."""
     n = len(doc)
@@ -72,7 +73,7 @@ def opnote_sentences(doc: Doc) -> Doc:
                     or (len(last_word) == 1 and last_word.isalpha())
                     or (last_word.isdigit() and len(last_word) <= 2)  # list numbers "1."
                 )
-                if not abbreviation and (first.isupper() or first.isdigit() or first in "(\"'"):
+                if not abbreviation and (first.isalnum() or first in "(\"'"):
                     starts[j] = True
         last_word = text
     for i, tok in enumerate(doc):

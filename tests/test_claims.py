@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from opnote_check.claims import ClaimError, claim_from_specs, load_claims, parse_line_spec, select_claim
+
+
+@pytest.mark.parametrize(
+    "spec, code, modifiers, units",
+    [
+        ("22630", "22630", [], 1),
+        ("63053x2", "63053", [], 2),
+        ("63053X2", "63053", [], 2),
+        ("63053-62", "63053", ["62"], 1),
+        ("63053-62x2", "63053", ["62"], 2),
+        ("63047-xs", "63047", ["XS"], 1),
+        ("63052-51-62", "63052", ["51", "62"], 1),
+        ("69990", "69990", [], 1),
+        ("22840", "22840", [], 1),  # no rule concerns it: it stays on the claim untouched
+        ("C1713", "C1713", [], 1),  # HCPCS level II form
+    ],
+)
+def test_line_specs(spec, code, modifiers, units):
+    line = parse_line_spec(spec)
+    assert (line.code, line.modifiers, line.units) == (code, modifiers, units)
+
+
+@pytest.mark.parametrize(
+    "spec, fragment",
+    [
+        ("6305", "not a CPT/HCPCS code"),
+        ("630521", "not a CPT/HCPCS code"),
+        ("abcde", "not a CPT/HCPCS code"),
+        ("63053x0", "units must be 1 or more"),
+        ("63053x-2", "units must be 1 or more"),
+        ("63052-5", "not a two-character modifier"),
+        ("63052--62", "expected CODE"),
+        ("63052 x2", "expected CODE"),
+        ("", "expected CODE"),
+    ],
+)
+def test_bad_line_specs(spec, fragment):
+    with pytest.raises(ClaimError) as info:
+        parse_line_spec(spec)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_claim_from_specs_keeps_order():
+    claim = claim_from_specs(["22630", "63052", "63053x2"], "A1")
+    assert [l.spec() for l in claim.lines] == ["22630", "63052", "63053x2"]
+    assert claim.units("63052", "63053") == 3
+
+
+def test_json_claim_single_and_list(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"case_id": "A", "lines": [{"code": "63052", "units": 1, "modifiers": ["51"]}]}))
+    claims = load_claims(one)
+    assert claims["A"].lines[0].modifiers == ["51"]
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([{"case_id": "A", "lines": []}, {"case_id": "B", "lines": [{"code": "22630"}]}]))
+    assert set(load_claims(many)) == {"A", "B"}
+    assert select_claim(load_claims(many), "B", "many.json").lines[0].code == "22630"
+
+
+def test_csv_claims(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text("case_id,code,units,modifiers\nA,22630,1,\nA,63053,2,62;XS\nB,63052,,51 62\n")
+    claims = load_claims(path)
+    assert [l.spec() for l in claims["A"].lines] == ["22630", "63053-62-XSx2"]
+    assert claims["B"].lines[0].modifiers == ["51", "62"]
+
+
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [
+        ("c.csv", "case_id,units\nA,1\n", "missing column(s) code"),
+        ("c.csv", "code,units\n63052,1\n", "missing column(s) case_id"),
+        ("c.csv", "case_id,code,units\nA,63052,0\n", "line 2: units: units must be 1 or more"),
+        ("c.csv", "case_id,code,units\nA,63052,1\nA,6305X2,1\n", "line 3: code"),
+        ("c.csv", "case_id,code,units\nA,63052,two\n", "not a whole number"),
+        ("c.csv", "case_id,code\n,63052\n", "case_id is empty"),
+        ("c.json", "{\"case_id\": \"A\"}", "missing field 'lines'"),
+        ("c.json", "[{\"case_id\": \"A\", \"lines\": []}, {\"case_id\": \"A\", \"lines\": []}]", "duplicate case id 'A'"),
+        ("c.json", "{\"case_id\": \"A\", \"lines\": [{\"code\": \"63052\", \"units\": -1}]}", "lines.0.units"),
+        ("c.json", "{not json", "not valid JSON"),
+        ("c.json", "", "empty"),
+    ],
+)
+def test_claim_file_errors(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ClaimError) as info:
+        load_claims(path)
+    assert fragment in str(info.value) and str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_select_claim_errors(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("case_id,code\nA,22630\nB,22630\n")
+    claims = load_claims(path)
+    with pytest.raises(ClaimError, match="no claim for case id 'C'"):
+        select_claim(claims, "C", str(path))
+    with pytest.raises(ClaimError, match="2 cases"):
+        select_claim(claims, None, str(path))
+    with pytest.raises(ClaimError, match="no such claim file"):
+        load_claims(tmp_path / "absent.csv")

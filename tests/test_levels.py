@@ -1,0 +1,105 @@
+import pytest
+
+from opnote_check.levels import LevelGrammar
+from opnote_check.patterns import load_patterns
+
+
+@pytest.fixture(scope="module")
+def grammar():
+    return LevelGrammar(load_patterns().lexicon)
+
+
+@pytest.mark.parametrize(
+    "text, interspaces",
+    [
+        ("L4-L5", ("L4-L5",)),
+        ("L4-5", ("L4-L5",)),
+        ("L4/5", ("L4-L5",)),
+        ("L4 5", ("L4-L5",)),
+        ("L45", ("L4-L5",)),
+        ("L5-S1", ("L5-S1",)),
+        ("L5/S1", ("L5-S1",)),
+        ("L5 S1", ("L5-S1",)),
+        ("L4\u2013L5", ("L4-L5",)),
+        ("l4-5", ("L4-L5",)),
+        ("el 4-5", ("L4-L5",)),
+        ("L four five", ("L4-L5",)),
+        ("L three four", ("L3-L4",)),
+        ("fourth and fifth lumbar", ("L4-L5",)),
+        ("fifth lumbar and first sacral", ("L5-S1",)),
+        ("L4 through S1", ("L4-L5", "L5-S1")),
+        ("L3 to L5", ("L3-L4", "L4-L5")),
+        ("L2 to the sacrum", ("L2-L3", "L3-L4", "L4-L5", "L5-S1")),
+        ("L4-S1", ("L4-L5", "L5-S1")),
+        ("T12-L1", ("T12-L1",)),
+        ("T11-L1", ("T11-T12", "T12-L1")),
+        ("L5-L6", ("L5-L6",)),
+        ("L6-S1", ("L6-S1",)),
+    ],
+)
+def test_interspace_forms(grammar, text, interspaces):
+    mention = grammar.parse(text)
+    assert mention is not None and mention.kind == "interspace"
+    assert mention.interspaces == interspaces
+
+
+@pytest.mark.parametrize("text, vertebra", [("L4", "L4"), ("S1", "S1"), ("T12", "T12"), ("l5", "L5"), ("L-4", "L4")])
+def test_single_vertebra(grammar, text, vertebra):
+    mention = grammar.parse(text)
+    assert mention.kind == "vertebra" and mention.vertebrae == (vertebra,) and mention.interspaces == ()
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("the left L5 root was compressed", ["root"]),
+        ("left L5 and S1 radiculopathy", ["root", "root"]),
+        ("both L4 roots were free", ["root"]),
+        ("the exiting L4 nerve root", ["root"]),
+        ("an L5 distribution", ["root"]),
+        ("screws at L4, L5 and S1", ["vertebra", "vertebra", "vertebra"]),
+    ],
+)
+def test_roots_are_not_levels(grammar, text, kinds):
+    assert [m.kind for m in grammar.scan(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T2-weighted images",
+        "150 mL of saline",
+        "a 6.5 mm screw",
+        "C5-C6 anterior discectomy",
+        "L1evels",
+        "s/p fusion",
+        "the slope was 45 degrees",
+    ],
+)
+def test_not_a_level(grammar, text):
+    assert list(grammar.scan(text)) == []
+
+
+def test_screw_size_after_vertebra_is_not_an_interspace(grammar):
+    mentions = list(grammar.scan("screws at L4 6.5 x 45 mm"))
+    assert [(m.kind, m.text) for m in mentions] == [("vertebra", "L4")]
+
+
+def test_offsets_index_the_text(grammar):
+    text = "Decompression at L4-5 and L5/S1, then L three four."
+    for m in grammar.scan(text):
+        assert text[m.start : m.end] == m.text
+
+
+def test_adjacent_and_between(grammar):
+    assert grammar.adjacent_interspaces("L4") == ("L3-L4", "L4-L5")
+    assert grammar.adjacent_interspaces("L5") == ("L4-L5", "L5-S1")
+    assert grammar.adjacent_interspaces("L5", transitional=True) == ("L4-L5", "L5-L6")
+    assert grammar.between(("L5", "S1")) == ("L5-S1",)
+    assert grammar.between(("L3", "L5")) == ()
+    assert grammar.interspace_below("L4") == "L4-L5"
+
+
+@pytest.mark.parametrize("interspace, lumbar", [("L4-L5", True), ("T12-L1", True), ("T11-T12", False), ("S1-S2", False)])
+def test_is_lumbar(grammar, interspace, lumbar):
+    assert grammar.is_lumbar_interspace(interspace) is lumbar
