@@ -51,11 +51,13 @@ STATUS_ORDER = (
     ("HYPOTHETICAL", "hypothetical"),
     ("IMAGING", "imaging"),
     ("SCREW_ENTRY", "instrumentation"),
+    ("ATTESTATION", "attestation"),
 )
 LIST_SECTIONS = {"procedure", "planned", "diagnosis", "plan"}
 CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
 CLAUSE_AFTER_COMMA = {"and", "then", "where", "while", "which", "after", "but", "with", "whereupon"}
 MAX_SIDE_GAP = 8
+MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
 OPPOSITE = {"left": "right", "right": "left"}
 
@@ -218,7 +220,7 @@ class Extractor:
     def _from_vertebrae(
         self, vertebrae: list[str], work_set: set[str], carry: tuple[str, ...]
     ) -> tuple[str, ...]:
-        transitional = any(v in self.grammar.lexicon.transitional for v in vertebrae)
+        transitional = self._transitional or any(v in self.grammar.lexicon.transitional for v in vertebrae)
         candidates: list[str] = []
         for v in vertebrae:
             for i in self.grammar.adjacent_interspaces(v, transitional):
@@ -262,12 +264,20 @@ class Extractor:
             return self._from_vertebrae(vertebrae, work_set, carry), "vertebra"
         if carry and not s.vague and not s.is_item:
             return carry, "carried"
+        if len(work_set) == 1 and not s.vague:
+            return tuple(work_set), "single level"  # the note works on one interspace only
         return (), ""
+
+    _transitional = False  # the note names a transitional vertebra (L6): count with it
 
     def _assign_levels(self, sentences: list[Sentence]) -> tuple[set[str], list[M]]:
         """Give every work mention its interspaces. Returns the explicit work set and the technique
         mentions copied to a level where the note says the same work was repeated."""
         clause_levels = [self._clause_levels(s) for s in sentences]
+        transitional = set(self.grammar.lexicon.transitional)
+        self._transitional = any(
+            transitional & set(m.level.vertebrae) for s in sentences for m in s.mentions if m.level is not None
+        )
         work_set: set[str] = set()
         for s, cl in zip(sentences, clause_levels):
             for m in s.mentions:
@@ -337,15 +347,13 @@ class Extractor:
         prefer_before = side.meta.get("attach") == "before"
         best, best_key = None, None
         for t in candidates:
-            if t.clause != side.clause:
-                continue
             if t.tstart >= side.tend:
                 gap, before = t.tstart - side.tend, False
             elif side.tstart >= t.tend:
                 gap, before = side.tstart - t.tend, True
             else:
                 gap, before = 0, prefer_before
-            if gap > MAX_SIDE_GAP:
+            if gap > MAX_SIDE_GAP or (t.clause != side.clause and gap > MAX_CROSS_CLAUSE_GAP):
                 continue
             key = (before != prefer_before, gap) if prefer_before else (gap, before)
             if best_key is None or key < best_key:
@@ -458,7 +466,9 @@ class Extractor:
     def _segments(
         self, mentions: list[M], fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]]
     ) -> tuple[list[Segment], list[Evidence]]:
-        open_surgery = any(m.kind == "TECHNIQUE" and m.is_work for m in mentions)
+        # "Nerve root decompression" by a catheter is not surgery: generic decompression counts only
+        # in a note that documents open work (a named technique or an arthrodesis).
+        open_surgery = any(m.kind in ("TECHNIQUE", "ARTHRODESIS", "DEVICE") and m.is_work for m in mentions)
         by_level: dict[str, list[M]] = defaultdict(list)
         unattributed: list[Evidence] = []
         for m in mentions:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Technique = Literal["laminectomy", "laminotomy", "facetectomy", "foraminotomy"]
 Laterality = Literal["left", "right", "bilateral"]
-MentionStatus = Literal["affirmed", "negated", "historical", "hypothetical", "imaging", "instrumentation"]
+MentionStatus = Literal["affirmed", "negated", "historical", "hypothetical", "imaging", "instrumentation", "attestation"]
 ArthrodesisTechnique = Literal[
     "TLIF",
     "PLIF",

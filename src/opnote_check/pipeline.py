@@ -64,14 +64,17 @@ def opnote_sentences(doc: Doc) -> Doc:
                     ):
                         starts[j] = True
             continue
-        if text in {".", "?", "!"}:
+        if text in {".", "?", "!"} or (len(text) > 2 and text[-1] == "." and text[:-1].isalpha()):
+            # "mA." / "cc." are tokens of their own; "Dr." / "e.g." are abbreviations
+            word = last_word if text in {".", "?", "!"} else text[:-1]
             j = _next_word(doc, i + 1)
             if j < n:
                 first = doc[j].text[:1]
-                abbreviation = text == "." and (
-                    last_word.lower() in ABBREVIATIONS
-                    or (len(last_word) == 1 and last_word.isalpha())
-                    or (last_word.isdigit() and len(last_word) <= 2)  # list numbers "1."
+                abbreviation = text[-1] == "." and (
+                    word.lower() in ABBREVIATIONS
+                    or (len(word) == 1 and word.isalpha())
+                    or (word.isdigit() and len(word) <= 2)  # list numbers "1."
+                    or "." in word
                 )
                 if not abbreviation and (first.isalnum() or first in "(\"'"):
                     starts[j] = True
