@@ -510,16 +510,18 @@ class Extractor:
             is_fused = level in fused
             tech_mentions = [m for m in work if m.kind == "TECHNIQUE"]
             neural = any(f.meta.get("kind") in NEURAL_FINDING_KINDS for f in found)
-            generic = any(m.kind == "DECOMPRESSION" for m in work)
+            generic = [m for m in work if m.kind == "DECOMPRESSION"]
+            # The surgeon says this level was decompressed: with its level or side named, or with
+            # compressed neural elements documented there.
+            asserted = any(m.level_source == "explicit" or m.sides for m in generic) or (bool(generic) and neural)
             # Bone removed only to reach the disc is part of the interbody arthrodesis: a fused level is
             # prep-only when every technique there is tied to a prep cue ("to reach the disc"), or when no
-            # foraminotomy and no neural compression is documented there -- unless the note says the
-            # compressed neural elements were decompressed.
+            # foraminotomy and no neural compression is documented there -- unless decompression is asserted.
             prep_only = (
                 is_fused
                 and bool(tech_mentions)
                 and (all(m.prep for m in tech_mentions) or ("foraminotomy" not in techniques and not neural))
-                and not (generic and neural)
+                and not asserted
             )
             technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
             evidence = []

@@ -14,6 +14,7 @@ span's character offsets index the original note.
 
 
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from .patterns import PatternSet, load_patterns
 SPAN_GROUP = "opnote"
 ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "e.g", "i.e", "etc", "ca", "cf"}
 _LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[-*\u2022])$")
+
+# medspaCy's matchers warn (spaCy W036) on every Doc when a rule set has no phrase rules.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 if not Span.has_extension("level"):
     Span.set_extension("level", default=None)
