@@ -1,0 +1,117 @@
+"""The command line as a user meets it: exit codes, one-line errors, no traceback."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "fixtures" / "notes" / "demo-tlif.txt"
+DEMO_CLAIM = ROOT / "fixtures" / "notes" / "demo-tlif.claim.json"
+
+
+def run(*args, stdin: bytes | None = None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "opnote_check.cli", *map(str, args)],
+        input=stdin, capture_output=True, cwd=ROOT, timeout=60,
+    )
+    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+
+
+def assert_one_line_error(code, out, err, fragment):
+    assert code == 2, (code, err)
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err + out
+
+
+def test_check_demo_text_exits_1_on_errors():
+    code, out, err = run("check", DEMO, "--claim", DEMO_CLAIM)
+    assert code == 1 and "MODIFIER_51_ON_ADDON" in out and "TECHNIQUE_NOT_NAMED" in out and err == ""
+
+
+def test_check_json_report_and_fail_on_never(tmp_path):
+    code, out, err = run("check", DEMO, "--line", "22630", "--line", "22632", "--line", "63052", "--line", "63053-51",
+                         "--format", "json", "--fail-on", "never")
+    assert code == 0
+    report = json.loads(out)
+    assert report["schema_version"] == "1" and report["status"] == "gaps"
+    assert {g["rule"] for g in report["gaps"]} >= {"MODIFIER_51_ON_ADDON", "TECHNIQUE_NOT_NAMED"}
+    text = DEMO.read_text(encoding="utf-8")
+    for gap in report["gaps"]:
+        for ev in gap["evidence"]:
+            assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_check_html_to_file_from_stdin(tmp_path):
+    out_file = tmp_path / "r.html"
+    code, out, err = run("check", "-", "--format", "html", "--output", out_file, "--fail-on", "warning",
+                         stdin="Left TLIF L4-5. <script>alert(1)</script> A laminotomy at L4-5.".encode())
+    assert code == 1 and out == ""
+    html = out_file.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_extract_json_from_stdin_latin1():
+    note = "Right L5-S1 TLIF. A right L5\u2013S1 laminotomy and foraminotomy for a compressed root \u00b1 scar.".encode("cp1252")
+    code, out, err = run("extract", "-", "--format", "json", stdin=note)
+    assert code == 0, err
+    body = json.loads(out)
+    assert [s["interspace"] for s in body["segments"]] == ["L5-S1"] and body["segments"][0]["laterality"] == "right"
+
+
+def test_rules_catalogue():
+    code, out, err = run("rules", "--format", "json")
+    rules = json.loads(out)
+    assert code == 0 and len(rules) == 22
+    assert all(r["source"] and r["severity"] in ("error", "warning") for r in rules)
+
+
+@pytest.mark.parametrize(
+    "args, stdin, fragment",
+    [
+        (["check", "missing.txt"], None, "missing.txt: no such file"),
+        (["check", "-"], b"", "stdin: note is empty"),
+        (["check", "-"], b"   \r\n\t\n", "stdin: note is empty"),
+        (["check", "-"], b"\x89PNG\r\n\x1a\n\x00\x00", "not a text note"),
+        (["check", "-", "--line", "6305"], b"TLIF L4-5.", "not a CPT/HCPCS code"),
+        (["check", "-", "--line", "63052x0"], b"TLIF L4-5.", "units must be 1 or more"),
+        (["check", "-", "--line", "63052x-1"], b"TLIF L4-5.", "units must be 1 or more"),
+        (["check", "-", "--format", "pdf"], b"TLIF L4-5.", "Invalid value for '--format'"),
+        (["check", "-", "--bogus"], b"TLIF L4-5.", "No such option"),
+        (["eval", "/nonexistent/corpus"], None, "corpus folder not found"),
+        (["check", "-", "--patterns", "/nonexistent/patterns"], b"TLIF L4-5.", "patterns folder not found"),
+    ],
+)
+def test_user_errors_are_one_line_exit_2(args, stdin, fragment):
+    code, out, err = run(*args, stdin=stdin)
+    assert_one_line_error(code, out, err, fragment)
+
+
+def test_claim_file_errors(tmp_path):
+    bad = tmp_path / "claims.csv"
+    bad.write_text("case_id,units\nA,1\n")
+    assert_one_line_error(*run("check", DEMO, "--claim", bad), "missing column(s) code")
+    dup = tmp_path / "claims.json"
+    dup.write_text(json.dumps([{"case_id": "A", "lines": []}, {"case_id": "A", "lines": []}]))
+    assert_one_line_error(*run("check", DEMO, "--claim", dup), "duplicate case id 'A'")
+    two = tmp_path / "two.csv"
+    two.write_text("case_id,code\nA,22630\nB,22630\n")
+    assert_one_line_error(*run("check", DEMO, "--claim", two, "--case-id", "Z"), "no claim for case id 'Z'")
+    assert_one_line_error(*run("check", DEMO, "--claim", two, "--line", "22630"), "not both")
+
+
+def test_five_megabyte_note_is_refused(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"L4-5 laminotomy. " * 300_000)
+    assert_one_line_error(*run("check", big), "over the 1,000,000-byte limit")
+
+
+def test_bom_and_crlf_offsets(tmp_path):
+    note = tmp_path / "n.txt"
+    note.write_bytes(b"\xef\xbb\xbfPROCEDURE:\r\nLeft TLIF L4-5.\r\nA left L4-5 laminotomy and foraminotomy for a compressed root.\r\n")
+    code, out, err = run("check", note, "--format", "json", "--fail-on", "never")
+    report = json.loads(out)
+    text = note.read_bytes().decode("utf-8-sig")
+    evidence = [e for s in report["segments"] for e in s["evidence"]]
+    assert evidence and all(text[e["start"] : e["end"]] == e["text"] for e in evidence)
