@@ -245,25 +245,24 @@ class Extractor:
         self, m: M, s: Sentence, cl: dict[int, tuple[str, ...]], work_set: set[str], carry: tuple[str, ...]
     ) -> tuple[tuple[str, ...], str]:
         """The interspaces of one work mention and where they came from (see the module docstring)."""
+        if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
+            return (), "anaphor"
         if m.clause in cl:
             return cl[m.clause], "explicit"
-        if m.clause in s.anaphor_clauses:
-            return (), "anaphor"
         other = self._other_clauses(m, cl)
         if other:
             return other, "explicit"
         if s.anaphor_clauses and not s.vague:
             return (), "anaphor"
-        vertebrae = [
-            v
-            for x in s.mentions
-            if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.clause == m.clause
-            for v in x.level.vertebrae
-        ]
-        if vertebrae and m.kind != "FINDING":
-            return self._from_vertebrae(vertebrae, work_set, carry), "vertebra"
+        named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra"]
+        if m.kind != "FINDING":
+            in_clause = [v for x in named if x.clause == m.clause for v in x.level.vertebrae]
+            if in_clause:
+                return self._from_vertebrae(in_clause, work_set, carry), "vertebra"
         if carry and not s.vague and not s.is_item:
             return carry, "carried"
+        if named and m.kind != "FINDING":  # "... removed en bloc (Gill laminectomy)"
+            return self._from_vertebrae([v for x in named for v in x.level.vertebrae], work_set, carry), "vertebra"
         if len(work_set) == 1 and not s.vague:
             return tuple(work_set), "single level"  # the note works on one interspace only
         return (), ""
@@ -309,8 +308,9 @@ class Extractor:
                 named = [
                     i
                     for x in s.mentions
-                    if x.kind == "LEVEL" and x.level.kind == "interspace" and x.affirmed
-                    and len(x.level.interspaces) <= MAX_CARRY_WIDTH
+                    # a single interspace named ("Attention was turned to L5-S1"); a range is
+                    # usually the incision or the exposure, not the level being worked on
+                    if x.kind == "LEVEL" and x.level.kind == "interspace" and x.affirmed and len(x.level.interspaces) == 1
                     for i in x.level.interspaces
                 ]
                 if named and tuple(dict.fromkeys(named)) != carry:
@@ -476,6 +476,8 @@ class Extractor:
                 continue
             if m.kind == "DECOMPRESSION" and not open_surgery:
                 continue
+            if m.kind == "DECOMPRESSION" and m.level_source == "carried" and m.text.lower().endswith(("ion", "ions", "ive")):
+                continue  # "Attention was turned to the decompression": the noun names the step, not a level's work
             if not m.levels:
                 unattributed.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
                 continue
