@@ -226,14 +226,11 @@ class Extractor:
             for i in self.grammar.adjacent_interspaces(v, transitional):
                 if i not in candidates:
                     candidates.append(i)
-        carried = bool(carry) and all(c in candidates for c in carry)
-        if carried and len(set(vertebrae)) == 1:
+        if carry and all(c in candidates for c in carry):
             return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
         chosen = tuple(c for c in candidates if c in work_set)
         if chosen:
             return chosen
-        if carried:
-            return carry
         if len(set(vertebrae)) > 1:
             between = self.grammar.between(tuple(vertebrae), transitional)
             if between:
@@ -492,6 +489,9 @@ class Extractor:
         for level in sorted(by_level, key=self._order):
             work = by_level[level]
             techniques = [t for t in TECHNIQUES if any(m.meta.get("technique") == t for m in work)]
+            # "the lamina was removed" reads as a laminotomy unless the level has a named laminectomy
+            if "laminectomy" in techniques and all(m.meta.get("weak") for m in work if m.meta.get("technique") == "laminotomy"):
+                techniques = [t for t in techniques if t != "laminotomy"]
             found = findings.get(level, [])
             sides: set[str] = set()
             for m in work:
