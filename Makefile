@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/opnote-check extract fixtures/notes/tlif-two-level-bilateral.txt
+	-$(BIN)/opnote-check check fixtures/notes/demo-tlif.txt --claim fixtures/notes/demo-tlif.claim.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -159,7 +159,7 @@ def _table_section(report: Report) -> str:
         counts = "no (interbody prep only)" if s.prep_only else "yes" if s.fused and s.lumbar else "no"
         out.append(
             f"<tr><td><b>{escape(s.interspace)}</b></td><td>{'yes' if s.fused else 'no'}</td>"
-            + _cell(", ".join(s.techniques))
+            + _cell(", ".join(s.techniques) + ("" if s.technique_named or not s.techniques else " (access only)"))
             + _cell(s.laterality)
             + _cell("; ".join(s.findings))
             + f"<td>{counts}</td></tr>"

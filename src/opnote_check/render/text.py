@@ -27,7 +27,7 @@ def interspace_table(extraction: Extraction, title: str | None = None) -> Table:
         table.add_row(
             Text(seg.interspace + (" *" if seg.level_from_vertebra else ""), style="bold"),
             "yes" if seg.fused else "no",
-            ", ".join(seg.techniques) if seg.techniques else MISSING,
+            (", ".join(seg.techniques) + ("" if seg.technique_named else " (access only)")) if seg.techniques else MISSING,
             seg.laterality or MISSING,
             "; ".join(seg.findings) if seg.findings else MISSING,
             counts,
