@@ -209,6 +209,55 @@ def rules(
     Console().print(table)
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    input: Annotated[Path, typer.Argument(help="Folder of notes (.txt, .docx, .rtf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
+    claims: Annotated[Path, typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers) or JSON.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: results.jsonl, summary.csv, report.html, cases/.")],
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes (default: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip cases already in results.jsonl and finish the batch.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local process pool, or a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
+    patterns: PatternsOption = None,
+) -> None:
+    """Check a whole archive of notes against a claims file, one report per case."""
+    from .batch import BatchError, run_batch
+    from .patterns import PatternError
+
+    interactive = sys.stderr.isatty()
+    try:
+        if interactive:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+            from .batch import count_inputs
+
+            columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+                task = bar.add_task("batch", total=count_inputs(input), rate="")
+
+                def advance(n: int) -> None:
+                    bar.advance(task, n)
+                    speed = bar.tasks[0].speed
+                    bar.update(task, rate=f"{speed:.1f} notes/s" if speed else "")
+
+                summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
+                                    str(patterns) if patterns else None, advance)
+        else:
+            summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
+                                str(patterns) if patterns else None)
+    except (BatchError, PatternError) as exc:
+        _fail(str(exc))
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts.items())) or "nothing new"
+    skipped = f" ({summary.skipped} already done)" if summary.skipped else ""
+    typer.echo(f"{summary.cases} cases checked{skipped}: {counts}. Results in {out}/", err=not interactive)
+
+
 @app.command("eval")
 def evaluate_cmd(
     corpus: Annotated[Path, typer.Argument(help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],

@@ -153,3 +153,4 @@ class Report(_Model):
     provenance: Provenance
     spans: list[Mention] = []
     error: str | None = None
+    input_issue: str | None = None

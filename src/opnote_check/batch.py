@@ -1,0 +1,452 @@
+"""Batch: a folder, archive or JSONL of notes plus a claims file -> one report per case.
+
+    inputs (streamed) -> check_case() in worker processes -> results.jsonl (one line per case,
+    written as each finishes) -> summary.csv + report.html (+ cases/<id>.html)
+
+- Streaming: notes are read one at a time and at most a few per worker are in flight, so memory
+  does not grow with the number of notes.
+- Crash-safe: each result is one complete line written with a single write() on an append-only
+  file; a batch killed at any moment keeps every finished result. `--resume` first drops a torn
+  last line, if any, then skips the cases already in results.jsonl.
+- Engines: a local process pool (one pipeline per worker, built once), or Dask (`engine="dask"`),
+  which runs the same per-case function on a cluster. Only plain data crosses processes (medspaCy
+  spans and extensions do not pickle).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import tarfile
+import zipfile
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .claims import Claim, load_claims
+from .notes import MAX_NOTE_BYTES, NoteError, check_text, decode_note
+
+NOTE_SUFFIXES = (".txt", ".docx", ".rtf")
+IN_FLIGHT_PER_WORKER = 4
+
+
+class BatchError(ValueError):
+    """A batch that cannot start (bad input path, claims file, output folder); one line."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One note as plain data: raw bytes of a file, or text (JSONL), or why it could not be read."""
+
+    case_id: str
+    source: str
+    data: bytes | None = None
+    text: str | None = None
+    error: str | None = None
+
+
+# ---------------------------------------------------------------- reading inputs
+
+
+def _case_id(name: str) -> str:
+    return Path(name).stem
+
+
+def _is_note(name: str) -> bool:
+    base = Path(name).name
+    return base.lower().endswith(NOTE_SUFFIXES) and not base.startswith((".", "~$"))
+
+
+def _read_member(name: str, read: Callable[[], bytes], size: int) -> Item:
+    if size > MAX_NOTE_BYTES:
+        return Item(_case_id(name), name, error=f"note is {size:,} bytes, over the {MAX_NOTE_BYTES:,}-byte limit")
+    try:
+        return Item(_case_id(name), name, data=read())
+    except (OSError, zipfile.BadZipFile, tarfile.TarError) as exc:
+        return Item(_case_id(name), name, error=f"cannot read ({exc})")
+
+
+def iter_inputs(path: Path) -> Iterator[Item]:
+    """Every note of a folder (recursive), .zip, .tar(.gz) or JSONL file, one at a time."""
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and _is_note(p.name)):
+            yield _read_member(str(file), file.read_bytes, file.stat().st_size)
+    elif path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and _is_note(info.filename):
+                    yield _read_member(info.filename, lambda info=info: archive.read(info), info.file_size)
+    elif path.name.lower().endswith((".tar.gz", ".tgz", ".tar")):
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                if member.isfile() and _is_note(member.name):
+                    yield _read_member(member.name, lambda m=member: archive.extractfile(m).read(), member.size)
+    elif path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open("r", encoding="utf-8-sig", errors="replace") as lines:
+            for lineno, line in enumerate(lines, 1):
+                if line.strip():
+                    yield _jsonl_item(line, f"{path.name}:{lineno}")
+    elif path.is_file() and _is_note(path.name):
+        yield _read_member(str(path), path.read_bytes, path.stat().st_size)
+    else:
+        raise BatchError(f"{path}: not a folder, .zip, .tar.gz or .jsonl of notes")
+
+
+def count_inputs(path: Path) -> int | None:
+    """How many notes an input holds, when that is cheap to know (for the progress bar's ETA)."""
+    try:
+        if path.is_dir():
+            return sum(1 for p in path.rglob("*") if p.is_file() and _is_note(p.name))
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                return sum(1 for i in archive.infolist() if not i.is_dir() and _is_note(i.filename))
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            with path.open("rb") as fh:
+                return sum(1 for line in fh if line.strip())
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return None
+
+
+def _jsonl_item(line: str, where: str) -> Item:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Item(where, where, error=f"bad JSONL line ({exc.msg})")
+    if not isinstance(obj, dict) or "case_id" not in obj:
+        return Item(where, where, error="bad JSONL line (no case_id)")
+    if not isinstance(obj.get("text"), str):
+        return Item(str(obj["case_id"]), where, error="bad JSONL line (no text)")
+    return Item(str(obj["case_id"]), where, text=obj["text"])
+
+
+def note_text(item: Item) -> str:
+    """The text of a note; NoteError for anything that is not a readable note."""
+    if item.error:
+        raise NoteError(item.error)
+    if item.text is not None:
+        if len(item.text.encode("utf-8", errors="replace")) > MAX_NOTE_BYTES:
+            raise NoteError(f"note is over the {MAX_NOTE_BYTES:,}-byte limit")
+        return check_text(item.text, item.case_id)
+    suffix = Path(item.source).suffix.lower()
+    data = item.data or b""
+    if suffix == ".docx":
+        from docx import Document
+
+        try:
+            doc = Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several types for a broken file
+            raise NoteError(f"not a readable .docx ({type(exc).__name__})") from None
+        return check_text("\n".join(p.text for p in doc.paragraphs), item.case_id)
+    if suffix == ".rtf":
+        from striprtf.striprtf import rtf_to_text
+
+        raw = decode_note(data, item.case_id)
+        if not raw.lstrip().startswith("{\\rtf"):
+            raise NoteError("not an RTF file")
+        return check_text(rtf_to_text(raw, errors="ignore"), item.case_id)
+    return decode_note(data, item.case_id)
+
+
+# ---------------------------------------------------------------- the per-case function
+
+_STATE: dict = {}
+
+
+def _worker_state(patterns: str | None) -> dict:
+    """Pipeline and reference table, built once per process."""
+    if _STATE.get("patterns", object()) != patterns:
+        from .pipeline import get_pipeline
+        from .reference import get_reference
+
+        _STATE.update(patterns=patterns, pipeline=get_pipeline(patterns), reference=get_reference(patterns))
+    return _STATE
+
+
+def safe_name(case_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", case_id)[:120] or "case"
+
+
+def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None) -> dict:
+    """One case, plain data in and out: returns {"case_id", "line", "row"} where line is the JSON
+    report (one line) and row is its summary. Never raises for a bad note."""
+    from .check import build_report
+    from .extract import extract_text
+    from .models import Provenance, Report
+
+    state = _worker_state(patterns)
+    pipeline, reference = state["pipeline"], state["reference"]
+    the_claim = Claim.model_validate(claim) if claim is not None else None
+    text = None
+    try:
+        text = note_text(item)
+    except NoteError as exc:
+        report = Report(
+            case_id=item.case_id,
+            status="error",
+            error=str(exc).removeprefix(f"{item.case_id}: "),
+            provenance=Provenance(tool_version=_version(), patterns_version=pipeline.patterns.version,
+                                  reference_release=reference.release),
+        )
+    else:
+        report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id)
+        if the_claim is None:
+            report = report.model_copy(update={"input_issue": "no claim lines for this case (documentation rules only)"})
+    body = report.model_dump(mode="json")
+    body["source"] = item.source
+    html_file = None
+    if html_dir is not None and text is not None:
+        from .render.html import render_html
+
+        html_file = f"cases/{safe_name(item.case_id)}.html"
+        Path(html_dir, html_file).write_text(render_html(report, text), encoding="utf-8")
+    return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "row": summary_row(body, html_file)}
+
+
+def missing_note_result(case_id: str, claim: dict, patterns: str | None) -> dict:
+    from .models import Provenance, Report
+
+    state = _worker_state(patterns)
+    report = Report(
+        case_id=case_id,
+        status="error",
+        error="claim has no note",
+        billed_lines=[line for line in Claim.model_validate(claim).model_dump()["lines"]],
+        provenance=Provenance(tool_version=_version(), patterns_version=state["pipeline"].patterns.version,
+                              reference_release=state["reference"].release),
+    )
+    body = report.model_dump(mode="json")
+    return {"case_id": case_id, "line": json.dumps(body, ensure_ascii=False), "row": summary_row(body, None)}
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+SUMMARY_FIELDS = [
+    "case_id", "status", "errors", "warnings", "billed_63052", "billed_63053", "supported_63052",
+    "supported_63053", "amount_at_risk", "issue", "html",
+]
+
+
+def summary_row(body: dict, html_file: str | None) -> dict:
+    billed = Counter()
+    for line in body.get("billed_lines") or []:
+        billed[line["code"]] += line["units"]
+    supported = Counter({l["code"]: l["units"] for l in body.get("supported_lines") or []})
+    gaps = body.get("gaps") or []
+    return {
+        "case_id": body.get("case_id"),
+        "status": body.get("status"),
+        "errors": " ".join(g["rule"] for g in gaps if g["severity"] == "error"),
+        "warnings": " ".join(g["rule"] for g in gaps if g["severity"] == "warning"),
+        "billed_63052": billed["63052"] if body.get("billed_lines") is not None else "",
+        "billed_63053": billed["63053"] if body.get("billed_lines") is not None else "",
+        "supported_63052": supported["63052"] if body.get("status") != "error" else "",
+        "supported_63053": supported["63053"] if body.get("status") != "error" else "",
+        "amount_at_risk": f"{body.get('amount_at_risk') or 0:.2f}",
+        "issue": body.get("error") or body.get("input_issue") or "",
+        "html": html_file or "",
+    }
+
+
+# ---------------------------------------------------------------- results file
+
+
+def finished_cases(results: Path) -> set[str]:
+    """Case ids already in results.jsonl; a torn last line (a kill mid-write) is cut off first."""
+    if not results.exists():
+        return set()
+    done: set[str] = set()
+    good_end = 0
+    with results.open("rb") as fh:
+        offset = 0
+        for raw in fh:
+            offset += len(raw)
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                done.add(json.loads(raw)["case_id"])
+            except (json.JSONDecodeError, KeyError, UnicodeDecodeError):
+                break
+            good_end = offset
+    if good_end < results.stat().st_size:
+        with results.open("r+b") as fh:
+            fh.truncate(good_end)
+    return done
+
+
+class ResultsWriter:
+    """Appends one complete line per result with a single write() call."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def write(self, line: str) -> None:
+        data = (line + "\n").encode("utf-8")
+        written = os.write(self.fd, data)
+        while written < len(data):  # a regular file takes it whole; be correct anyway
+            written += os.write(self.fd, data[written:])
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+# ---------------------------------------------------------------- engines
+
+
+def _local(tasks: Iterable[tuple], workers: int) -> Iterator[dict]:
+    if workers <= 1:
+        for args in tasks:
+            yield check_case(*args)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: set = set()
+        limit = workers * IN_FLIGHT_PER_WORKER
+        for args in tasks:
+            pending.add(pool.submit(check_case, *args))
+            if len(pending) >= limit:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        for future in pending:
+            yield future.result()
+
+
+def _dask(tasks: Iterable[tuple], workers: int, scheduler: str | None) -> Iterator[dict]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        limit = max(1, workers) * IN_FLIGHT_PER_WORKER
+        running = as_completed()
+        count = 0
+        for args in tasks:
+            running.add(client.submit(check_case, *args, pure=False))
+            count += 1
+            if count >= limit:
+                yield next(running).result()
+                count -= 1
+        for future in running:
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchSummary:
+    cases: int
+    skipped: int
+    counts: Counter
+
+
+def run_batch(
+    input_path: Path,
+    claims_path: Path,
+    out_dir: Path,
+    workers: int = 0,
+    resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    patterns: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchSummary:
+    from .claims import ClaimError
+
+    if not input_path.exists():
+        raise BatchError(f"{input_path}: no such file or folder")
+    try:
+        claims = {cid: c.model_dump(mode="json") for cid, c in load_claims(claims_path).items()}
+    except ClaimError as exc:
+        raise BatchError(str(exc)) from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "cases").mkdir(exist_ok=True)
+    results = out_dir / "results.jsonl"
+    if results.exists() and results.stat().st_size and not resume:
+        raise BatchError(f"{results} exists: add --resume to finish it, or choose another --out")
+    done = finished_cases(results) if resume else set()
+    workers = workers or os.cpu_count() or 1
+    _worker_state(patterns)  # a broken pattern file stops the batch before any work
+    seen: set[str] = set()
+    skipped = 0
+
+    def tasks() -> Iterator[tuple]:
+        nonlocal skipped
+        for item in iter_inputs(input_path):
+            if item.case_id in seen:
+                item = Item(item.case_id + f"#{len(seen)}", item.source, error=f"duplicate case id {item.case_id!r}")
+            seen.add(item.case_id)
+            if item.case_id in done:
+                skipped += 1
+                continue
+            yield (item, claims.get(item.case_id), patterns, str(out_dir))
+
+    writer = ResultsWriter(results)
+    counts: Counter = Counter()
+    try:
+        stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
+        for result in stream:
+            writer.write(result["line"])
+            counts[result["row"]["status"]] += 1
+            if progress:
+                progress(1)
+        for case_id, claim in claims.items():
+            if case_id and case_id not in seen and case_id not in done:
+                result = missing_note_result(case_id, claim, patterns)
+                writer.write(result["line"])
+                counts["error"] += 1
+                if progress:
+                    progress(1)
+    finally:
+        writer.close()
+    write_summary(results, out_dir)
+    return BatchSummary(cases=sum(counts.values()), skipped=skipped, counts=counts)
+
+
+def write_summary(results: Path, out_dir: Path, worst: int = 500) -> None:
+    """summary.csv (every case) and report.html (totals, counts per rule, the worst cases first)
+    from results.jsonl, streamed; both written atomically."""
+    import heapq
+
+    from .render.batch_html import BatchTotals, render_batch_report
+
+    totals = BatchTotals()
+    heap: list = []
+    tmp_csv = out_dir / "summary.csv.tmp"
+    with results.open("r", encoding="utf-8") as lines, tmp_csv.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS)
+        out.writeheader()
+        for n, line in enumerate(lines):
+            body = json.loads(line)
+            html = f"cases/{safe_name(body['case_id'])}.html"
+            row = summary_row(body, html if (out_dir / html).exists() else None)
+            out.writerow(row)
+            totals.add(row)
+            key = (len(row["errors"].split()), float(row["amount_at_risk"]), len(row["warnings"].split()), -n)
+            if len(heap) < worst:
+                heapq.heappush(heap, (key, row))
+            elif key > heap[0][0]:
+                heapq.heapreplace(heap, (key, row))
+    os.replace(tmp_csv, out_dir / "summary.csv")
+    ranked = [row for _, row in sorted(heap, key=lambda kr: kr[0], reverse=True)]
+    tmp_html = out_dir / "report.html.tmp"
+    tmp_html.write_text(render_batch_report(totals, ranked), encoding="utf-8")
+    os.replace(tmp_html, out_dir / "report.html")
