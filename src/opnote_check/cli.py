@@ -258,6 +258,22 @@ def batch(
     typer.echo(f"{summary.cases} cases checked{skipped}: {counts}. Results in {out}/", err=not interactive)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps the page on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    patterns: PatternsOption = None,
+) -> None:
+    """The scribe page and JSON API on http://HOST:PORT (local only by default)."""
+    from .patterns import PatternError
+    from .server import serve as run_server
+
+    try:
+        run_server(host, port, str(patterns) if patterns else None)
+    except PatternError as exc:
+        _fail(str(exc))
+
+
 @app.command("eval")
 def evaluate_cmd(
     corpus: Annotated[Path, typer.Argument(help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],

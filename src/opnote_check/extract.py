@@ -92,7 +92,8 @@ class M:
         return self.affirmed and self.section in WORK_SECTIONS
 
     def evidence(self, kind: str | None = None) -> Evidence:
-        return Evidence(
+        # built from the Doc's own spans: already valid, so skip validation on this hot path
+        return Evidence.model_construct(
             start=self.start,
             end=self.end,
             text=self.text,
@@ -595,7 +596,7 @@ class Extractor:
                 if key in m.meta:
                     value = str(m.meta[key])
                     break
-        return Mention(
+        return Mention.model_construct(
             start=m.start,
             end=m.end,
             text=m.text,

@@ -1,0 +1,208 @@
+"""The scribe page and JSON API (FastAPI). Local by default; note text is never logged.
+
+    GET  /            the page: paste a note (and planned claim lines), press Check
+    POST /api/check   {"note", "lines"?, "claim"?, "case_id"?, "highlight"?} -> the §4 report
+    GET  /api/rules   the rule catalogue
+    GET  /healthz     liveness
+    GET  /docs        OpenAPI docs (Swagger UI served from the local swagger-ui-bundle package)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+from .check import build_report
+from .claims import Claim, ClaimError, claim_from_specs, parse_json_claims
+from .extract import extract_text
+from .notes import NoteError, check_text
+from .render.html import highlight_note
+from .rules import REGISTRY
+
+MAX_BODY_BYTES = 1_000_000
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+DOCS_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+
+log = logging.getLogger("opnote_check.access")
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(description="The dictated operative note, as text.")
+    lines: list[str] | str | None = Field(
+        default=None, description="Billed lines in the --line syntax, as a list or one string: '22630 22632 63052 63053-51'."
+    )
+    claim: dict[str, Any] | None = Field(default=None, description='A claim object: {"case_id", "lines": [{"code", "units", "modifiers"}]}.')
+    case_id: str | None = None
+    highlight: bool = Field(default=False, description="Also return the note as escaped HTML with every span highlighted.")
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over the cap, whether it declares its length or not."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await _too_large(send, self.limit)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    body = f'{{"detail": "request body is over the {limit:,}-byte limit"}}'.encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _claim(req: CheckRequest) -> Claim | None:
+    if req.claim is not None and req.lines:
+        raise ClaimError("give the billed lines as 'lines' or as 'claim', not both")
+    if req.claim is not None:
+        import json
+
+        return next(iter(parse_json_claims(json.dumps(req.claim), "claim").values()))
+    if req.lines:
+        specs = req.lines.replace(",", " ").split() if isinstance(req.lines, str) else req.lines
+        return claim_from_specs(specs, req.case_id)
+    return None
+
+
+def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
+    from .pipeline import get_pipeline
+    from .reference import get_reference
+
+    pipeline = get_pipeline(patterns)  # built once, at start-up
+    reference = get_reference(patterns)
+    app = FastAPI(
+        title="opnote-check",
+        version=__version__,
+        description="Per-level documentation check of lumbar operative notes for CPT 63052/63053.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    static = files("opnote_check") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    try:
+        import swagger_ui_bundle
+
+        app.mount("/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    except ImportError:  # docs without assets still serve the OpenAPI JSON
+        pass
+
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"] if p != "body")
+        return JSONResponse({"detail": f"{where + ': ' if where else ''}{err['msg']}"}, status_code=422)
+
+    @app.middleware("http")
+    async def _access_log(request: Request, call_next):
+        start = time.perf_counter()
+        response: Response = await call_next(request)
+        ms = (time.perf_counter() - start) * 1000
+        log.info("%s %s %s %.1fms", request.method, request.url.path, response.status_code, ms)
+        if request.url.path == "/docs":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        else:
+            response.headers["Content-Security-Policy"] = PAGE_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse((static / "index.html").read_text(encoding="utf-8"))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="opnote-check API",
+            swagger_js_url="/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/swagger/swagger-ui.css",
+            swagger_favicon_url="/swagger/favicon-32x32.png",
+        )
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"status": "ok", "version": __version__, "patterns_version": pipeline.patterns.version}
+
+    @app.get("/api/rules")
+    def rules() -> list[dict]:
+        return [{"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source} for r in REGISTRY.values()]
+
+    @app.post("/api/check")
+    def check(req: CheckRequest) -> JSONResponse:
+        try:
+            text = check_text(req.note, "note")
+            claim = _claim(req)
+        except (NoteError, ClaimError) as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        report = build_report(extract_text(text, pipeline), claim, reference, pipeline.patterns.version, req.case_id)
+        body = report.model_dump(mode="json")
+        if req.highlight:
+            body["note_html"] = highlight_note(text, report)
+        return JSONResponse(body)
+
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if not is_loopback(host):
+        logging.getLogger("opnote_check").warning(
+            "serving on %s: the page is reachable from other machines; notes are PHI, use 127.0.0.1 unless that is intended", host
+        )
+    app = create_app(patterns, max_body)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
