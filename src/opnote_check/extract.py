@@ -53,9 +53,9 @@ STATUS_ORDER = (
     ("SCREW_ENTRY", "instrumentation"),
     ("ATTESTATION", "attestation"),
 )
+LIST_GLUE = {"and", "or", "at", "to", "then"}
 LIST_SECTIONS = {"procedure", "planned", "diagnosis", "plan"}
 CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
-CLAUSE_AFTER_COMMA = {"and", "then", "where", "while", "which", "after", "but", "with", "whereupon"}
 MAX_SIDE_GAP = 8
 MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
@@ -135,6 +135,9 @@ class Extractor:
                 # narrative that follows it without a heading of its own is narrative again.
                 if category == "admin" and i >= sec.body_start and "\n" in doc[i].text:
                     category = None
+        spans = list(doc.spans[SPAN_GROUP]) if SPAN_GROUP in doc.spans else []
+        level_starts = {sp.start for sp in spans if sp.label_ == "LEVEL"}
+        level_ends = {sp.end - 1 for sp in spans if sp.label_ == "LEVEL"}
         clause_of = [0] * len(doc)
         sent_of = [0] * len(doc)
         sentences: list[Sentence] = []
@@ -147,10 +150,8 @@ class Extractor:
             words = [t for t in sent if not t.is_space]
             for k, tok in enumerate(sent):
                 text = tok.text
-                if text in CLAUSE_BREAKS:
-                    clause += 1
-                elif text == "," and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in CLAUSE_AFTER_COMMA:
-                    clause += 1
+                if text in CLAUSE_BREAKS or (text == "," and not self._continues_levels(doc, tok.i, level_starts, level_ends)):
+                    clause += 1  # a comma ends a clause, except in a list of levels ("L3-L4, L4-L5 and at L5-S1")
                 clause_of[tok.i] = clause
                 sent_of[tok.i] = s_index
             # A numbered or bulleted line of a procedure list stands alone; bullets in a narrative do not.
@@ -161,7 +162,7 @@ class Extractor:
             )
             sentences.append(Sentence(s_index, is_item, section_of[sent.start], [], (first_clause, clause)))
         mentions = []
-        for span in doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else []:
+        for span in spans:
             status = "affirmed"
             categories = {m.category for m in span._.modifiers}
             for category, name in STATUS_ORDER:
@@ -191,6 +192,17 @@ class Extractor:
         for m in mentions:
             sentences[m.sent].mentions.append(m)
         return mentions, sentences
+
+    @staticmethod
+    def _continues_levels(doc: Doc, comma: int, level_starts: set[int], level_ends: set[int]) -> bool:
+        """This comma separates levels of one list: "L3-L4, L4-L5, L5-S1" or "at L3-4 ..., at L4-5"
+        -- but not items of a procedure list ("laminectomy L4-L5, L3-L4 laminotomies")."""
+        i = comma + 1
+        glue = False
+        while i < len(doc) and (doc[i].is_space or doc[i].lower_ in LIST_GLUE):
+            glue = glue or doc[i].lower_ in ("at", "to")
+            i += 1
+        return i in level_starts and (glue or comma - 1 in level_ends)
 
     # ------------------------------------------------------------------ levels
 
@@ -243,6 +255,8 @@ class Extractor:
         self, m: M, s: Sentence, cl: dict[int, tuple[str, ...]], work_set: set[str], carry: tuple[str, ...]
     ) -> tuple[tuple[str, ...], str]:
         """The interspaces of one work mention and where they came from (see the module docstring)."""
+        if m.kind == "FINDING" and cl:  # a finding stated for several levels holds at each of them
+            return tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])), "explicit"
         if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
             return (), "anaphor"
         if m.clause in cl:
@@ -561,9 +575,14 @@ class Extractor:
     def _same_session(self, mentions: list[M], arthrodesis: Arthrodesis, segments: list[Segment]) -> SameSession:
         explicit = [m for m in mentions if m.kind == "SAME_SESSION" and m.affirmed]
         staging = [m for m in mentions if m.kind == "STAGING" and m.status in ("affirmed", "historical")]
+        staged = bool(staging)
         if explicit:
-            return SameSession(status="explicit", staged=bool(staging), evidence=[m.evidence("same_session") for m in explicit])
-        if staging:
+            return SameSession(status="explicit", staged=staged, evidence=[m.evidence("same_session") for m in explicit])
+        # Interbody fusion and real decompression at a fused level, both in this narrative: the same
+        # session, even in a staged plan ("stage 1 of 2: TLIF L5-S1"; the rest is for stage 2).
+        if arthrodesis.posterior_interbody and any(s.fused and not s.prep_only for s in segments):
+            return SameSession(status="implied", staged=staged, evidence=[])
+        if staged:
             return SameSession(status="not_documented", staged=True, evidence=[m.evidence("staging") for m in staging])
         if arthrodesis.posterior_interbody and any(s.fused for s in segments):
             return SameSession(status="implied", evidence=[])
