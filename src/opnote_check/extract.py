@@ -58,6 +58,7 @@ LIST_SECTIONS = {"procedure", "planned", "diagnosis", "plan"}
 CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
 MAX_SIDE_GAP = 8
 MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
+MAX_PREP_GAP = 12
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
 OPPOSITE = {"left": "right", "right": "left"}
 
@@ -353,7 +354,7 @@ class Extractor:
     # ------------------------------------------------------------------ sides
 
     @staticmethod
-    def _nearest(side: M, candidates: list[M]) -> M | None:
+    def _nearest(side: M, candidates: list[M], max_gap: int = MAX_SIDE_GAP, cross_clause_gap: int = MAX_CROSS_CLAUSE_GAP) -> M | None:
         """The candidate in the side word's clause closest to it. A side word usually precedes its
         noun ("left laminotomy"); "on the right", "bilaterally" usually follow it."""
         prefer_before = side.meta.get("attach") == "before"
@@ -365,7 +366,7 @@ class Extractor:
                 gap, before = side.tstart - t.tend, True
             else:
                 gap, before = 0, prefer_before
-            if gap > MAX_SIDE_GAP or (t.clause != side.clause and gap > MAX_CROSS_CLAUSE_GAP):
+            if gap > max_gap or (t.clause != side.clause and gap > cross_clause_gap):
                 continue
             key = (before != prefer_before, gap) if prefer_before else (gap, before)
             if best_key is None or key < best_key:
@@ -403,11 +404,12 @@ class Extractor:
     def __call__(self, doc: Doc) -> Extraction:
         mentions, sentences = self._mentions(doc)
         approach_mentions, level_sides = self._assign_sides(sentences)
-        for s in sentences:
-            if any(m.kind == "PREP" for m in s.mentions):
-                for m in s.mentions:
-                    if m.kind == "TECHNIQUE":
-                        m.prep = True
+        for s in sentences:  # "... facet was removed for the approach": the cue marks the nearest technique
+            techniques = [m for m in s.mentions if m.kind == "TECHNIQUE"]
+            for cue in (m for m in s.mentions if m.kind == "PREP"):
+                nearest = self._nearest(cue, techniques, max_gap=MAX_PREP_GAP, cross_clause_gap=MAX_PREP_GAP)
+                if nearest is not None:
+                    nearest.prep = True
         work_set, copies = self._assign_levels(sentences)
         mentions = mentions + copies
         arthrodesis = self._arthrodesis(mentions, work_set, approach_mentions)

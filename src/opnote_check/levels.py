@@ -288,6 +288,6 @@ class LevelGrammar:
         self, text: str, start: int, end: int, vertebrae: tuple[str, ...], interspaces: tuple[str, ...] | None
     ) -> LevelMention:
         kind: MentionKind = "interspace" if interspaces else "vertebra"
-        if self._root_after.match(text, end):
-            kind = "root"
+        if kind == "vertebra" and self._root_after.match(text, end):
+            kind = "root"  # "the left L5 root"; but "L5-S1 nerve root decompression" names a level
         return LevelMention(start, end, text[start:end], kind, vertebrae, tuple(interspaces or ()))

@@ -35,6 +35,7 @@ TargetCategory = Literal[
     "VAGUE",
     "ANAPHOR",
     "REPEAT",
+    "BEYOND_PREP",
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}
