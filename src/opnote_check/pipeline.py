@@ -14,6 +14,8 @@ span's character offsets index the original note.
 
 
 import re
+import re._constants as _sre_constants  # the regex parser, to find each rule's required literals
+import re._parser as _sre_parse
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -38,41 +40,70 @@ ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "e.
 warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
-def _fast(pattern: re.Pattern) -> tuple[re.Pattern, bool]:
-    """A pattern that starts with \\b defeats the regex engine's literal-prefix search; scan with
-    the \\b removed and check the word boundary on each hit instead (same matches)."""
-    source = pattern.pattern
-    if source.startswith("\\b"):
-        return re.compile(source[2:], pattern.flags), True
-    return pattern, False
+def required_literals(pattern: str, flags: int = 0) -> list[str] | None:
+    """Literal strings of which every match of `pattern` contains at least one (lower case), or
+    None when no such set is known. A pattern whose literals are all absent from a note cannot
+    match it, so it need not be run: most rules match nothing in most notes."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except re.error:
+        return None
+    found = _required(list(parsed))
+    return sorted({f.lower() for f in found}) if found else None
 
 
-def _word_start(text: str, i: int) -> bool:
-    return i == 0 or i >= len(text) or not (text[i - 1].isalnum() or text[i - 1] == "_") or not (text[i].isalnum() or text[i] == "_")
+def _required(items) -> list[str] | None:
+    best: list[str] | None = None
+    run: list[str] = []
+
+    def consider(candidates: list[str] | None) -> None:
+        nonlocal best
+        if candidates and all(candidates):
+            score = (min(map(len, candidates)), -len(candidates))
+            if best is None or score > (min(map(len, best)), -len(best)):
+                best = candidates
+
+    for op, av in items:
+        if op is _sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider(["".join(run)])
+            run = []
+        if op is _sre_constants.SUBPATTERN:
+            consider(_required(list(av[-1])))
+        elif op is _sre_constants.BRANCH:
+            branches = [_required(list(branch)) for branch in av[1]]
+            if all(branches):
+                consider(sorted({lit for branch in branches for lit in branch}))
+        elif op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT) and av[0] >= 1:
+            consider(_required(list(av[2])))
+    if run:
+        consider(["".join(run)])
+    return best
 
 
 def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     """medspaCy 1.3.1's RegexMatcher rebuilds doc.text_with_ws for every pattern (two thirds of
-    the pipeline's time on a 5 KB note). Same matches, with the text built once; spans snap
-    outwards to token boundaries as medspaCy's default resolve_start='left' / resolve_end='right'."""
+    the pipeline's time on a 5 KB note) and runs every pattern over the whole note. Same matches,
+    with the text built once and a pattern skipped when none of its required literals is in the
+    note; spans snap outwards to token boundaries as medspaCy's default resolve_start='left' /
+    resolve_end='right'."""
     if (self.resolve_start, self.resolve_end) != ("left", "right"):
         return _medspacy_regex_matches(self, doc)
-    fast = self.__dict__.setdefault("_opnote_fast", {})
+    gates = self.__dict__.setdefault("_opnote_gates", {})
     text = doc.text
+    lowered = text.lower()
     matches: list[tuple[int, int, int]] = []
     for match_id, patterns in self._patterns.items():
         on_match = self._callbacks[match_id]
         for pattern in patterns:
-            scan, check_start = fast.get(pattern) or fast.setdefault(pattern, _fast(pattern))
-            pos = 0
-            while True:
-                found = scan.search(text, pos)
-                if found is None:
-                    break
-                if check_start and not _word_start(text, found.start()):
-                    pos = found.start() + 1
-                    continue
-                pos = found.end() if found.end() > found.start() else found.start() + 1
+            if pattern not in gates:
+                gates[pattern] = required_literals(pattern.pattern, pattern.flags)
+            literals = gates[pattern]
+            if literals is not None and not any(lit in lowered for lit in literals):
+                continue
+            for found in pattern.finditer(text):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     matches.append((match_id, span.start, span.end))
