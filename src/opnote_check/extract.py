@@ -109,7 +109,6 @@ class Sentence:
     is_item: bool
     section: str | None
     mentions: list[M]
-    clause_range: tuple[int, int]
 
     @property
     def vague(self) -> bool:
@@ -147,7 +146,6 @@ class Extractor:
         for s_index, sent in enumerate(doc.sents):
             sentence_texts.append(sent.text.lower())
             clause += 1
-            first_clause = clause
             words = [t for t in sent if not t.is_space]
             for k, tok in enumerate(sent):
                 text = tok.text
@@ -161,7 +159,7 @@ class Extractor:
                 or words[0].text in {"-", "*", "\u2022"}
                 or (len(words[0].text) <= 3 and words[0].text[:-1].isdigit() and words[0].text[-1:] in ".)")
             )
-            sentences.append(Sentence(s_index, is_item, section_of[sent.start], [], (first_clause, clause)))
+            sentences.append(Sentence(s_index, is_item, section_of[sent.start], []))
         mentions = []
         for span in spans:
             status = "affirmed"
@@ -626,10 +624,6 @@ class Extractor:
             status=m.status,
             section=m.section or "narrative",
         )
-
-
-def extract(doc: Doc, grammar: LevelGrammar) -> Extraction:
-    return Extractor(grammar)(doc)
 
 
 def extract_text(text: str, pipeline) -> Extraction:
