@@ -129,7 +129,7 @@ def test_resume_drops_a_torn_line_and_skips_finished_cases(folder, tmp_path):
     run_batch(folder, claims, out, workers=1)
     lines = (out / "results.jsonl").read_text().splitlines(keepends=True)
     (out / "results.jsonl").write_text("".join(lines[:3]) + lines[3][:40])  # killed mid-line
-    assert len(finished_cases(out / "results.jsonl")) == 3
+    assert len(list(finished_cases(out / "results.jsonl"))) == 3
     summary = run_batch(folder, claims, out, workers=1, resume=True)
     ids = [r["case_id"] for r in read_results(out)]
     assert summary.skipped == 3 and sorted(ids) == sorted(set(ids)) and len(ids) == 8

@@ -104,3 +104,18 @@ def test_select_claim_errors(tmp_path):
         select_claim(claims, None, str(path))
     with pytest.raises(ClaimError, match="no such claim file"):
         load_claims(tmp_path / "absent.csv")
+
+
+def test_jsonl_claims_and_rows_of_a_case_anywhere(tmp_path):
+    jsonl = tmp_path / "claims.jsonl"
+    jsonl.write_text(json.dumps({"case_id": "A", "lines": [{"code": "22630"}]}) + "\n\n"
+                     + json.dumps({"case_id": "B", "date_of_service": "2026-03-01", "lines": []}) + "\n")
+    claims = load_claims(jsonl)
+    assert claims["A"].lines[0].code == "22630" and str(claims["B"].date_of_service) == "2026-03-01"
+    csv_path = tmp_path / "claims.csv"
+    csv_path.write_text("case_id,code,units,modifiers\nA,22630,1,\nB,22630,1,\nA,63052,1,\n")
+    assert [l.code for l in load_claims(csv_path)["A"].lines] == ["22630", "63052"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{}\n{oops\n")
+    with pytest.raises(ClaimError, match="bad.jsonl: line 1: missing field 'lines'"):
+        load_claims(bad)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import re
-import sys
+import sqlite3
 import tarfile
 import zipfile
 from collections import Counter
@@ -29,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .claims import Claim, load_claims
+from .claims import Claim
 from .notes import MAX_NOTE_BYTES, NoteError, check_text, decode_note
 
 NOTE_SUFFIXES = (".txt", ".docx", ".rtf")
 IN_FLIGHT_PER_WORKER = 4
+RECYCLE_AFTER = 1000
 
 
 class BatchError(ValueError):
@@ -258,14 +260,79 @@ def summary_row(body: dict, html_file: str | None) -> dict:
     }
 
 
+# ---------------------------------------------------------------- claims and bookkeeping on disk
+
+
+class CaseIndex:
+    """The batch's claims and the case ids already seen or finished, in a SQLite file beside the
+    results: looked up one case at a time, so memory does not grow with the archive."""
+
+    def __init__(self, path: Path):
+        path.unlink(missing_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE lines (case_id TEXT, line TEXT, date TEXT, whole INTEGER);"
+            "CREATE INDEX lines_case ON lines (case_id);"
+            "CREATE TABLE seen (case_id TEXT PRIMARY KEY);"
+            "CREATE TABLE done (case_id TEXT PRIMARY KEY);"
+        )
+
+    def load_claims(self, claims_path: Path) -> None:
+        from .claims import ClaimError, iter_claim_parts
+
+        whole_ids = set()
+        batch = []
+        for case_id, lines, date, whole in iter_claim_parts(claims_path):
+            if whole:
+                if case_id in whole_ids:
+                    raise ClaimError(f"{claims_path}: duplicate case id {case_id!r}")
+                whole_ids.add(case_id)
+                if not lines:  # a claim with no lines is still a claim for its case
+                    batch.append((case_id, None, date, 1))
+            batch.extend((case_id, line.model_dump_json(), date, int(whole)) for line in lines)
+            if len(batch) >= 5000:
+                self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", batch)
+                batch = []
+        self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", batch)
+        self.db.commit()
+
+    def claim(self, case_id: str) -> dict | None:
+        rows = self.db.execute("SELECT line, date FROM lines WHERE case_id = ? ORDER BY rowid", (case_id,)).fetchall()
+        if not rows:
+            return None
+        date = next((d for _, d in rows if d), None)
+        return {"case_id": case_id, "date_of_service": date, "lines": [json.loads(l) for l, _ in rows if l]}
+
+    def claimed_cases(self) -> Iterator[str]:
+        return (row[0] for row in self.db.execute("SELECT DISTINCT case_id FROM lines ORDER BY case_id"))
+
+    def mark_seen(self, case_id: str) -> bool:
+        """False when the case id was seen before (a duplicate)."""
+        return self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (case_id,)).rowcount == 1
+
+    def was_seen(self, case_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM seen WHERE case_id = ?", (case_id,)).fetchone() is not None
+
+    def mark_done(self, case_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO done VALUES (?)", (case_id,))
+
+    def is_done(self, case_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM done WHERE case_id = ?", (case_id,)).fetchone() is not None
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+
 # ---------------------------------------------------------------- results file
 
 
-def finished_cases(results: Path) -> set[str]:
+def finished_cases(results: Path) -> Iterator[str]:
     """Case ids already in results.jsonl; a torn last line (a kill mid-write) is cut off first."""
     if not results.exists():
-        return set()
-    done: set[str] = set()
+        return
     good_end = 0
     with results.open("rb") as fh:
         offset = 0
@@ -274,14 +341,14 @@ def finished_cases(results: Path) -> set[str]:
             if not raw.endswith(b"\n"):
                 break
             try:
-                done.add(json.loads(raw)["case_id"])
+                case_id = json.loads(raw)["case_id"]
             except (json.JSONDecodeError, KeyError, UnicodeDecodeError):
                 break
             good_end = offset
+            yield case_id
     if good_end < results.stat().st_size:
         with results.open("r+b") as fh:
             fh.truncate(good_end)
-    return done
 
 
 class ResultsWriter:
@@ -304,11 +371,10 @@ class ResultsWriter:
 
 
 def _local(tasks: Iterable[tuple], workers: int) -> Iterator[dict]:
-    if workers <= 1:
-        for args in tasks:
-            yield check_case(*args)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    """A pool of worker processes; each builds the pipeline once and is replaced after
+    RECYCLE_AFTER notes, so memory (spaCy's string store grows with every new word) stays flat."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_AFTER) as pool:
         pending: set = set()
         limit = workers * IN_FLIGHT_PER_WORKER
         for args in tasks:
@@ -373,50 +439,55 @@ def run_batch(
 
     if not input_path.exists():
         raise BatchError(f"{input_path}: no such file or folder")
-    try:
-        claims = {cid: c.model_dump(mode="json") for cid, c in load_claims(claims_path).items()}
-    except ClaimError as exc:
-        raise BatchError(str(exc)) from None
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "cases").mkdir(exist_ok=True)
     results = out_dir / "results.jsonl"
     if results.exists() and results.stat().st_size and not resume:
         raise BatchError(f"{results} exists: add --resume to finish it, or choose another --out")
-    done = finished_cases(results) if resume else set()
-    workers = workers or os.cpu_count() or 1
-    _worker_state(patterns)  # a broken pattern file stops the batch before any work
-    seen: set[str] = set()
-    skipped = 0
-
-    def tasks() -> Iterator[tuple]:
-        nonlocal skipped
-        for item in iter_inputs(input_path):
-            if item.case_id in seen:
-                item = Item(item.case_id + f"#{len(seen)}", item.source, error=f"duplicate case id {item.case_id!r}")
-            seen.add(item.case_id)
-            if item.case_id in done:
-                skipped += 1
-                continue
-            yield (item, claims.get(item.case_id), patterns, str(out_dir))
-
-    writer = ResultsWriter(results)
-    counts: Counter = Counter()
+    index = CaseIndex(out_dir / ".cases.sqlite")
     try:
-        stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
-        for result in stream:
-            writer.write(result["line"])
-            counts[result["row"]["status"]] += 1
-            if progress:
-                progress(1)
-        for case_id, claim in claims.items():
-            if case_id and case_id not in seen and case_id not in done:
-                result = missing_note_result(case_id, claim, patterns)
+        try:
+            index.load_claims(claims_path)
+        except ClaimError as exc:
+            raise BatchError(str(exc)) from None
+        if resume:
+            for case_id in finished_cases(results):
+                index.mark_done(case_id)
+        workers = workers or os.cpu_count() or 1
+        _worker_state(patterns)  # a broken pattern file stops the batch before any work
+        skipped = 0
+
+        def tasks() -> Iterator[tuple]:
+            nonlocal skipped
+            for n, item in enumerate(iter_inputs(input_path)):
+                if not index.mark_seen(item.case_id):
+                    item = Item(f"{item.case_id}#{n}", item.source, error=f"duplicate case id {item.case_id!r}")
+                    index.mark_seen(item.case_id)
+                if index.is_done(item.case_id):
+                    skipped += 1
+                    continue
+                yield (item, index.claim(item.case_id), patterns, str(out_dir))
+
+        writer = ResultsWriter(results)
+        counts: Counter = Counter()
+        try:
+            stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
+            for result in stream:
                 writer.write(result["line"])
-                counts["error"] += 1
+                counts[result["row"]["status"]] += 1
                 if progress:
                     progress(1)
+            for case_id in index.claimed_cases():
+                if case_id and not index.was_seen(case_id) and not index.is_done(case_id):
+                    result = missing_note_result(case_id, index.claim(case_id), patterns)
+                    writer.write(result["line"])
+                    counts["error"] += 1
+                    if progress:
+                        progress(1)
+        finally:
+            writer.close()
     finally:
-        writer.close()
+        index.close()
     write_summary(results, out_dir)
     return BatchSummary(cases=sum(counts.values()), skipped=skipped, counts=counts)
 

@@ -4,12 +4,11 @@ that names the file, line and field."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -106,7 +105,7 @@ def claim_from_specs(specs: Iterable[str], case_id: str | None = None) -> Claim:
     return Claim(case_id=case_id, lines=[parse_line_spec(s) for s in specs])
 
 
-def _claim(obj, where: str) -> Claim:
+def claim_from_object(obj, where: str) -> Claim:
     if not isinstance(obj, dict):
         raise ClaimError(f"{where}: a claim must be an object with 'lines'")
     if "lines" not in obj:
@@ -117,7 +116,7 @@ def _claim(obj, where: str) -> Claim:
         raise ClaimError(f"{where}: {_explain(exc)}") from None
 
 
-def parse_json_claims(text: str, name: str) -> dict[str, Claim]:
+def _json_claims(text: str, name: str) -> Iterator[tuple[str, Claim]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -125,29 +124,33 @@ def parse_json_claims(text: str, name: str) -> dict[str, Claim]:
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]
     items = data if isinstance(data, list) else [data]
-    claims: dict[str, Claim] = {}
     for i, item in enumerate(items):
         where = f"{name}: claim {i + 1}" if isinstance(data, list) else name
-        claim = _claim(item, where)
-        key = claim.case_id or ""
-        if key in claims:
-            raise ClaimError(f"{where}: duplicate case id {key!r}")
-        claims[key] = claim
-    return claims
+        yield where, claim_from_object(item, where)
+
+
+def _jsonl_claims(lines: Iterable[str], name: str) -> Iterator[tuple[str, Claim]]:
+    for lineno, line in enumerate(lines, 1):
+        if line.strip():
+            where = f"{name}: line {lineno}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ClaimError(f"{where}: not valid JSON ({exc.msg})") from None
+            yield where, claim_from_object(obj, where)
 
 
 REQUIRED_COLUMNS = ("case_id", "code")
 
 
-def parse_csv_claims(text: str, name: str) -> dict[str, Claim]:
-    reader = csv.DictReader(io.StringIO(text))
+def _csv_rows(lines: Iterable[str], name: str) -> Iterator[tuple[str, ClaimLine, str | None]]:
+    """(case_id, line, date_of_service) for each row; rows of one case may be anywhere."""
+    reader = csv.DictReader(lines)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ClaimError(f"{name}: line 1: missing column(s) {', '.join(missing)} (header case_id,code,units,modifiers)")
     reader.fieldnames = header
-    lines: dict[str, list[ClaimLine]] = {}
-    dates: dict[str, str] = {}
     for row in reader:
         lineno = reader.line_num
         case_id = (row.get("case_id") or "").strip()
@@ -159,35 +162,59 @@ def parse_csv_claims(text: str, name: str) -> dict[str, Claim]:
             line = ClaimLine(code=row["code"], units=row.get("units"), modifiers=row.get("modifiers") or "")
         except ValidationError as exc:
             raise ClaimError(f"{name}: line {lineno}: {_explain(exc)}") from None
-        lines.setdefault(case_id, []).append(line)
-        if row.get("date_of_service"):
-            dates[case_id] = row["date_of_service"].strip()
-    claims = {}
-    for case_id, case_lines in lines.items():
-        try:
-            claims[case_id] = Claim(case_id=case_id, lines=case_lines, date_of_service=dates.get(case_id))
-        except ValidationError as exc:
-            raise ClaimError(f"{name}: case {case_id}: {_explain(exc)}") from None
-    return claims
+        yield case_id, line, (row.get("date_of_service") or "").strip() or None
 
 
-def load_claims(path: str | Path) -> dict[str, Claim]:
-    """All claims of a JSON or CSV file, keyed by case id."""
+def iter_claim_parts(path: str | Path) -> Iterator[tuple[str, list[ClaimLine], str | None, bool]]:
+    """Stream a claims file as (case_id, lines, date_of_service, whole): `whole` for a JSON claim
+    (a second claim of the same case is an error), not for a CSV row (rows of a case add up).
+    CSV and JSONL are read line by line; a JSON document is read whole."""
     path = Path(path)
     if not path.is_file():
         raise ClaimError(f"{path}: no such claim file")
+    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            head = fh.read(4096)
+            if not head.strip():
+                raise ClaimError(f"{name}: claim file is empty")
+            fh.seek(0)
+            suffix = path.suffix.lower()
+            if suffix in (".jsonl", ".ndjson"):
+                for where, claim in _jsonl_claims(fh, name):
+                    yield claim.case_id or "", list(claim.lines), _date(claim), True
+            elif suffix == ".json" or head.lstrip()[:1] in "[{":
+                for where, claim in _json_claims(fh.read(), name):
+                    yield claim.case_id or "", list(claim.lines), _date(claim), True
+            else:
+                for case_id, line, date in _csv_rows(fh, name):
+                    yield case_id, [line], date, False
     except UnicodeDecodeError:
-        raise ClaimError(f"{path}: not UTF-8 text") from None
+        raise ClaimError(f"{name}: not UTF-8 text") from None
     except OSError as exc:
-        raise ClaimError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    stripped = text.lstrip()
-    if not stripped:
-        raise ClaimError(f"{path}: claim file is empty")
-    if path.suffix.lower() == ".json" or stripped[:1] in "[{":
-        return parse_json_claims(text, str(path))
-    return parse_csv_claims(text, str(path))
+        raise ClaimError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def _date(claim: Claim) -> str | None:
+    return claim.date_of_service.isoformat() if claim.date_of_service else None
+
+
+def load_claims(path: str | Path) -> dict[str, Claim]:
+    """All claims of a JSON, JSONL or CSV file, keyed by case id."""
+    lines: dict[str, list[ClaimLine]] = {}
+    dates: dict[str, str | None] = {}
+    for case_id, case_lines, date, whole in iter_claim_parts(path):
+        if whole and case_id in lines:
+            raise ClaimError(f"{path}: duplicate case id {case_id!r}")
+        lines.setdefault(case_id, []).extend(case_lines)
+        dates[case_id] = date or dates.get(case_id)
+    claims = {}
+    for case_id, case_lines in lines.items():
+        try:
+            claims[case_id] = Claim(case_id=case_id or None, lines=case_lines, date_of_service=dates[case_id])
+        except ValidationError as exc:
+            raise ClaimError(f"{path}: case {case_id}: {_explain(exc)}") from None
+    return claims
 
 
 def select_claim(claims: dict[str, Claim], case_id: str | None, name: str) -> Claim:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .check import build_report
-from .claims import Claim, ClaimError, claim_from_specs, parse_json_claims
+from .claims import Claim, ClaimError, claim_from_object, claim_from_specs
 from .extract import extract_text
 from .notes import NoteError, check_text
 from .render.html import highlight_note
@@ -99,9 +99,7 @@ def _claim(req: CheckRequest) -> Claim | None:
     if req.claim is not None and req.lines:
         raise ClaimError("give the billed lines as 'lines' or as 'claim', not both")
     if req.claim is not None:
-        import json
-
-        return next(iter(parse_json_claims(json.dumps(req.claim), "claim").values()))
+        return claim_from_object(req.claim, "claim")
     if req.lines:
         specs = req.lines.replace(",", " ").split() if isinstance(req.lines, str) else req.lines
         return claim_from_specs(specs, req.case_id)
