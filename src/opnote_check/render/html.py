@@ -18,7 +18,8 @@ section{background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:14px 
 h2{font-size:15px;margin:0 0 10px}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eef1f4;vertical-align:top}
 td.missing{color:#b42318;font-weight:600}.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
-.error{background:#fde8e7;color:#b42318}.warning{background:#fff4d6;color:#8a5a00}.pass{background:#e3f6e8;color:#17663a}
+.pill.error{background:#fde8e7;color:#b42318}.pill.warning{background:#fff4d6;color:#8a5a00}.pill.pass{background:#e3f6e8;color:#17663a}
+.scroll{overflow-x:auto}section{min-width:0}
 .gap{border-left:4px solid #ccc;padding:6px 10px;margin:8px 0}.gap.error{border-color:#d92d20;background:#fff}.gap.warning{border-color:#f0a000;background:#fff}
 .gap .fix{margin-top:4px}.gap .fix b{color:#0b5cab}.ev{font-size:13px;color:#475467}.ev a{color:#0b5cab}
 pre.note{white-space:pre-wrap;font:14px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:0}
@@ -153,8 +154,8 @@ def _gaps_section(report: Report) -> str:
 
 
 def _table_section(report: Report) -> str:
-    out = ["<section><h2>Per interspace</h2><table><tr><th>Interspace</th><th>Fused</th><th>Techniques</th>"]
-    out.append("<th>Side</th><th>Findings</th><th>Counts for 63052/63053</th></tr>")
+    out = ["<section><h2>Per interspace</h2><div class='scroll'><table><tr><th>Interspace</th><th>Fused</th><th>Techniques</th>"]
+    out.append("<th>Side</th><th>Findings</th><th>Counts</th></tr>")
     for s in report.segments:
         counts = "no (interbody prep only)" if s.prep_only else "yes" if s.fused and s.lumbar else "no"
         out.append(
@@ -166,7 +167,7 @@ def _table_section(report: Report) -> str:
         )
     if not report.segments:
         out.append("<tr><td colspan='6'>No decompressed interspace documented.</td></tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     supported = ", ".join(f"{l.code} x{l.units}" for l in report.supported_lines) or "none"
     out.append(f"<p><b>Note supports:</b> {escape(supported)}")
     if report.billed_lines is not None:
