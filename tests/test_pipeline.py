@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from opnote_check.pipeline import SPAN_GROUP
@@ -75,3 +77,55 @@ def test_context_statuses(pipeline):
     assert status["laminectomy"] == ["HISTORICAL"]
     assert status["laminotomy"] == ["HYPOTHETICAL"]
     assert status["facetectomy"] == []
+
+
+NOTES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "notes").glob("*.txt"))[:20]
+
+
+def test_fast_regex_matcher_finds_what_medspacy_finds(pipeline):
+    """The patched RegexMatcher (text built once, rules gated by required literals) returns the
+    same matches as medspaCy's own implementation."""
+    from opnote_check import pipeline as module
+
+    matcher = pipeline.nlp.get_pipe("medspacy_target_matcher")._TargetMatcher__matcher._MedspacyMatcher__regex_matcher
+    for path in NOTES:
+        doc = pipeline.nlp.make_doc(path.read_text(encoding="utf-8"))
+        assert sorted(module._regex_matches(matcher, doc)) == sorted(module._medspacy_regex_matches(matcher, doc)), path.name
+
+
+def test_scoped_context_graph_gives_the_same_edges(pipeline):
+    from opnote_check import pipeline as module
+
+    def edges(doc):
+        graph = doc._.context_graph
+        return sorted((t.start, t.end, m.category, m.modifier_span) for t, m in graph.edges)
+
+    for path in NOTES:
+        text = path.read_text(encoding="utf-8")
+        fast = edges(pipeline(text))
+        module.ConTextGraph.apply_modifiers = module._medspacy_apply_modifiers
+        try:
+            slow = edges(pipeline(text))
+        finally:
+            module.ConTextGraph.apply_modifiers = module._apply_modifiers
+        assert fast == slow, path.name
+
+
+@pytest.mark.parametrize(
+    "pattern, literals",
+    [
+        (r"\bleft\b", ["left"]),
+        (r"\bforaminotom(?:y|ies)\b", ["foraminotom"]),
+        (r"\b(?:MIS[- ])?TLIFs?\b", ["tlif"]),
+        (r"(?m)^(?:pre-?op)?\s*diagnos[ie]s", ["diagnos"]),
+        (r"\b(?:cages?|spacers?)\b", ["cage", "spacer"]),
+        (r"(?:a|b)?", None),  # may match nothing: no required literal
+        (r"[lts]\d", None),
+    ],
+)
+def test_required_literals(pattern, literals):
+    import re
+
+    from opnote_check.pipeline import required_literals
+
+    assert required_literals(pattern, re.I) == literals

@@ -14,6 +14,7 @@ span's character offsets index the original note.
 
 
 import re
+from bisect import bisect_left
 import re._constants as _sre_constants  # the regex parser, to find each rule's required literals
 import re._parser as _sre_parse
 import warnings
@@ -39,6 +40,7 @@ def _without_quickumls() -> None:
 _without_quickumls()
 
 from medspacy.common.regex_matcher import RegexMatcher  # noqa: E402  (after the placeholder)
+from medspacy.context.context_graph import ConTextGraph  # noqa: E402
 from medspacy.context import ConTextRule  # noqa: E402
 from medspacy.section_detection import SectionRule  # noqa: E402
 from medspacy.target_matcher import TargetRule  # noqa: E402
@@ -130,6 +132,40 @@ def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
 
 _medspacy_regex_matches = RegexMatcher.__call__
 RegexMatcher.__call__ = _regex_matches
+
+
+def _apply_modifiers(self: ConTextGraph) -> None:
+    """medspaCy's ConTextGraph.apply_modifiers compares every modifier with every target of the
+    note; a modifier can only modify targets that overlap its scope (within its sentence), so
+    only those are compared. Same edges."""
+    targets = sorted(self.targets, key=lambda t: (t.start, t.end))
+    starts = [t.start for t in targets]
+    longest = max((t.end - t.start for t in targets), default=0)
+
+    def overlapping(start: int, end: int):
+        # targets with t.start < end and t.end > start
+        for k in range(bisect_left(starts, start - longest), bisect_left(starts, end)):
+            if targets[k].end > start:
+                yield targets[k]
+
+    if self.prune_on_modifier_overlap:
+        self.modifiers = [
+            m for m in self.modifiers if next(overlapping(*m.modifier_span), None) is None
+        ]
+    for modifier in self.modifiers:
+        for target in overlapping(*modifier.scope_span):
+            if modifier.modifies(target):
+                modifier.modify(target)
+    edges = []
+    for modifier in self.modifiers:
+        modifier.reduce_targets()
+        for target in modifier._targets:
+            edges.append((target, modifier))
+    self.edges = edges
+
+
+_medspacy_apply_modifiers = ConTextGraph.apply_modifiers
+ConTextGraph.apply_modifiers = _apply_modifiers
 
 if not Span.has_extension("level"):
     Span.set_extension("level", default=None)
