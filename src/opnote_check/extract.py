@@ -126,40 +126,44 @@ class Extractor:
     # ------------------------------------------------------------------ mentions
 
     def _mentions(self, doc: Doc) -> tuple[list[M], list[Sentence]]:
-        section_of: list[str | None] = [None] * len(doc)
+        n = len(doc)
+        texts = [t.text for t in doc]  # token texts, read once: Doc indexing is slow in a loop
+        section_of: list[str | None] = [None] * n
         for sec in doc._.sections:
-            category = sec.category
-            for i in range(sec.title_start, sec.body_end):
-                section_of[i] = category
+            section_of[sec.title_start : sec.body_end] = [sec.category] * (sec.body_end - sec.title_start)
+            if sec.category == "admin":
                 # An administrative heading (SURGEON:, EBL:, Neuromonitoring:) heads one line only:
                 # narrative that follows it without a heading of its own is narrative again.
-                if category == "admin" and i >= sec.body_start and "\n" in doc[i].text:
-                    category = None
+                for i in range(sec.body_start, sec.body_end):
+                    if "\n" in texts[i]:
+                        section_of[i + 1 : sec.body_end] = [None] * (sec.body_end - i - 1)
+                        break
         spans = list(doc.spans[SPAN_GROUP]) if SPAN_GROUP in doc.spans else []
         level_starts = {sp.start for sp in spans if sp.label_ == "LEVEL"}
         level_ends = {sp.end - 1 for sp in spans if sp.label_ == "LEVEL"}
-        clause_of = [0] * len(doc)
-        sent_of = [0] * len(doc)
+        clause_of = [0] * n
+        sent_of = [0] * n
         sentences: list[Sentence] = []
         sentence_texts: list[str] = []
         clause = 0
         for s_index, sent in enumerate(doc.sents):
+            a, b = sent.start, sent.end
             sentence_texts.append(sent.text.lower())
             clause += 1
-            words = [t for t in sent if not t.is_space]
-            for k, tok in enumerate(sent):
-                text = tok.text
-                if text in CLAUSE_BREAKS or (text == "," and not self._continues_levels(doc, tok.i, level_starts, level_ends)):
+            for i in range(a, b):
+                text = texts[i]
+                if text in CLAUSE_BREAKS or (text == "," and not self._continues_levels(texts, i, level_starts, level_ends)):
                     clause += 1  # a comma ends a clause, except in a list of levels ("L3-L4, L4-L5 and at L5-S1")
-                clause_of[tok.i] = clause
-                sent_of[tok.i] = s_index
+                clause_of[i] = clause
+            sent_of[a:b] = [s_index] * (b - a)
+            words = [texts[i] for i in range(a, min(b, a + 6)) if texts[i].strip()]
             # A numbered or bulleted line of a procedure list stands alone; bullets in a narrative do not.
-            is_item = section_of[sent.start] in LIST_SECTIONS and bool(words) and (
-                (words[0].text[:1].isdigit() and len(words) > 1 and words[1].text in {".", ")"})
-                or words[0].text in {"-", "*", "\u2022"}
-                or (len(words[0].text) <= 3 and words[0].text[:-1].isdigit() and words[0].text[-1:] in ".)")
+            is_item = section_of[a] in LIST_SECTIONS and bool(words) and (
+                (words[0][:1].isdigit() and len(words) > 1 and words[1] in {".", ")"})
+                or words[0] in {"-", "*", "\u2022"}
+                or (len(words[0]) <= 3 and words[0][:-1].isdigit() and words[0][-1:] in ".)")
             )
-            sentences.append(Sentence(s_index, is_item, section_of[sent.start], []))
+            sentences.append(Sentence(s_index, is_item, section_of[a], []))
         mentions = []
         for span in spans:
             status = "affirmed"
@@ -193,13 +197,13 @@ class Extractor:
         return mentions, sentences
 
     @staticmethod
-    def _continues_levels(doc: Doc, comma: int, level_starts: set[int], level_ends: set[int]) -> bool:
+    def _continues_levels(texts: list[str], comma: int, level_starts: set[int], level_ends: set[int]) -> bool:
         """This comma separates levels of one list: "L3-L4, L4-L5, L5-S1" or "at L3-4 ..., at L4-5"
         -- but not items of a procedure list ("laminectomy L4-L5, L3-L4 laminotomies")."""
         i = comma + 1
         glue = False
-        while i < len(doc) and (doc[i].is_space or doc[i].lower_ in LIST_GLUE):
-            glue = glue or doc[i].lower_ in ("at", "to")
+        while i < len(texts) and (not texts[i].strip() or texts[i].lower() in LIST_GLUE):
+            glue = glue or texts[i].lower() in ("at", "to")
             i += 1
         return i in level_starts and (glue or comma - 1 in level_ends)
 
