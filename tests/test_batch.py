@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from opnote_check.batch import BatchError, Item, finished_cases, iter_inputs, note_text, run_batch
+from opnote_check.batch import BatchError, finished_cases, iter_inputs, note_text, run_batch
 from opnote_check.notes import NoteError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -181,14 +181,14 @@ def iter_claim_parts(path: str | Path) -> Iterator[tuple[str, list[ClaimLine], s
             fh.seek(0)
             suffix = path.suffix.lower()
             if suffix in (".jsonl", ".ndjson"):
-                for where, claim in _jsonl_claims(fh, name):
+                for _, claim in _jsonl_claims(fh, name):
                     yield claim.case_id or "", list(claim.lines), _date(claim), True
             elif suffix == ".json" or head.lstrip()[:1] in "[{":
-                for where, claim in _json_claims(fh.read(), name):
+                for _, claim in _json_claims(fh.read(), name):
                     yield claim.case_id or "", list(claim.lines), _date(claim), True
             else:
-                for case_id, line, date in _csv_rows(fh, name):
-                    yield case_id, [line], date, False
+                for case_id, line, day in _csv_rows(fh, name):
+                    yield case_id, [line], day, False
     except UnicodeDecodeError:
         raise ClaimError(f"{name}: not UTF-8 text") from None
     except OSError as exc:
@@ -203,11 +203,11 @@ def load_claims(path: str | Path) -> dict[str, Claim]:
     """All claims of a JSON, JSONL or CSV file, keyed by case id."""
     lines: dict[str, list[ClaimLine]] = {}
     dates: dict[str, str | None] = {}
-    for case_id, case_lines, date, whole in iter_claim_parts(path):
+    for case_id, case_lines, day, whole in iter_claim_parts(path):
         if whole and case_id in lines:
             raise ClaimError(f"{path}: duplicate case id {case_id!r}")
         lines.setdefault(case_id, []).extend(case_lines)
-        dates[case_id] = date or dates.get(case_id)
+        dates[case_id] = day or dates.get(case_id)
     claims = {}
     for case_id, case_lines in lines.items():
         try:

@@ -285,7 +285,6 @@ def evaluate_cmd(
     from .extract import extract_text
 
     from .check import build_report
-    from .reference import get_reference
 
     pipeline = _pipeline(patterns)
     reference = _reference(patterns)

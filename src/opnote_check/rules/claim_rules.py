@@ -200,7 +200,7 @@ def ncci_modifier_needed(r: Rule, ctx: CheckContext):
     "CMS NCCI PTP 2024-07-01: 69990 is column 2 with modifier indicator 0 to 22630, 22633, 63047, 63052, 63053",
 )
 def microscope_not_payable(r: Rule, ctx: CheckContext):
-    for col1s, col2, _ in _ptp_pairs(ctx, r.id):
+    for col1s, _col2, _ in _ptp_pairs(ctx, r.id):
         yield r.gap(
             f"69990 (operating microscope) billed with {', '.join(col1s)}: never payable with these codes.",
             "Remove 69990 from the claim.",
