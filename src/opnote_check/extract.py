@@ -20,6 +20,7 @@ in this operation:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -120,8 +121,20 @@ class Sentence:
 
 
 class Extractor:
-    def __init__(self, grammar: LevelGrammar):
+    def __init__(self, grammar: LevelGrammar, side_words: list[tuple[re.Pattern, str]] = ()):
         self.grammar = grammar
+        # side rules, to read a side inside a technique's own words ("took off the left facet")
+        self.side_words = side_words
+
+    @classmethod
+    def for_pipeline(cls, pipeline) -> "Extractor":
+        sides = [
+            (re.compile(t.pattern, re.IGNORECASE), t.metadata["side"])
+            for t in pipeline.patterns.targets
+            if t.category == "SIDE" and isinstance(t.pattern, str) and not t.metadata.get("approach")
+            and t.metadata["side"] in ("left", "right", "bilateral")
+        ]
+        return cls(pipeline.grammar, sides)
 
     # ------------------------------------------------------------------ mentions
 
@@ -384,6 +397,9 @@ class Extractor:
         for s in sentences:
             targets = [m for m in s.mentions if m.kind in SIDE_TARGETS or (m.kind == "LEVEL" and m.level.kind == "root")]
             levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind == "interspace"]
+            for m in s.mentions:
+                if m.kind == "TECHNIQUE" and len(m.text) > 20:
+                    m.sides.update(side for rx, side in self.side_words if rx.search(m.text))
             for side in (m for m in s.mentions if m.kind == "SIDE"):
                 if side.meta.get("approach"):
                     approach.append(side)
@@ -632,5 +648,6 @@ class Extractor:
 
 def extract_text(text: str, pipeline) -> Extraction:
     """Text -> Extraction with a NotePipeline (pipeline.get_pipeline())."""
-    return Extractor(pipeline.grammar)(pipeline(text))
+    extractor = pipeline.__dict__.get("extractor") or pipeline.__dict__.setdefault("extractor", Extractor.for_pipeline(pipeline))
+    return extractor(pipeline(text))
 
