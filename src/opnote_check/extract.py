@@ -7,14 +7,18 @@ in this operation:
 1. Mentions. Every span becomes a Mention with its sentence, clause, section and status.
    Only affirmed mentions in sections that describe the operation count as work; the
    diagnosis, indications, plan and planned-procedure sections state intent, not work.
-2. Levels. A work mention takes the interspaces named in its own clause, else in another
-   clause of its sentence, else ("L4 and L5 laminectomies") the vertebrae it names mapped to
-   interspaces the note works on, else the level carried over from the narrative
-   ("Attention was then turned to L5-S1. ..."). "Both levels" / "each level" take the fused
-   interspaces. Words such as "multilevel" stop the carry-over: that work stays unattributed.
-3. Sides. Each side word belongs to the nearest technique, finding, root or arthrodesis
-   mention in its clause; it counts for the decompression only when that nearest one is a
-   technique. "Contralateral" is read against the approach side.
+2. Levels. A work mention in a clause saying "each of these levels" / "both levels" takes the
+   fused interspaces; else the interspaces named in its own clause (a comma ends a clause,
+   except inside a list of levels), else in another clause of its sentence; else the vertebrae
+   named in its clause ("L4 and L5 laminectomies") mapped to interspaces (the level being worked
+   on, else those the note works on); else the level carried over from the narrative
+   ("Attention was then turned to L5-S1. ..."); else the note's only interspace. Words such as
+   "multilevel" stop the carry-over: that work stays unattributed. A finding holds at every level
+   of its sentence. Work "repeated in the same manner at L5-S1" is copied to that level.
+3. Sides and prep cues. Each side word belongs to the nearest technique, finding, root or
+   arthrodesis mention in its clause; it counts for the decompression only when that nearest one
+   is a technique. "Contralateral" is read against the approach side. A prep cue ("to reach the
+   disc") marks its nearest technique as interbody preparation.
 4. Segments, arthrodesis, prep-only, same session, co-surgeon and the supported lines.
 """
 
@@ -24,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
 from spacy.tokens import Doc
 
 from .levels import LevelGrammar, LevelMention
