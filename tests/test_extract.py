@@ -25,6 +25,10 @@ TLIF = "PROCEDURES:\n1. Left TLIF L4-L5.\n\nDESCRIPTION OF PROCEDURE: "
         ("At L4-L5 the left facet was resected and a foraminal decompression was completed.", {"L4-L5": ["facetectomy", "foraminotomy"]}),
         ("L5-S1: right hemilaminotomy and medial facetectomy.", {"L5-S1": ["laminotomy", "facetectomy"]}),
         ("L4-L5: lateral recess decompression on the right.", {"L4-L5": ["facetectomy"]}),
+        # speech-recognition splits and telegraphic dictation
+        ("At L4-5 a complete lamb in ectomy was done.", {"L4-L5": ["laminectomy"]}),
+        ("L5-S1: right lamin otomy.", {"L5-S1": ["laminotomy"]}),
+        ("L5-S1: the superior articular process of S1 removed with the osteotome.", {"L5-S1": ["facetectomy"]}),
         # carry-over through the narrative
         ("Attention was then turned to L5-S1. A right laminotomy was made. A right foraminotomy followed.", {"L5-S1": ["laminotomy", "foraminotomy"]}),
         ("L3-4:\n- Laminotomy with burr.\n- Foraminotomy carried out.", {"L3-L4": ["laminotomy", "foraminotomy"]}),
@@ -58,6 +62,8 @@ def test_techniques_per_interspace(extract, text, expected):
         "PROCEDURE PLANNED: L4-5 laminectomy.\n",  # planned section
         "Risks including the possible need for future decompression at L3-L4 were discussed.",  # consent
         "Nothing was done on the left side at L5-S1.",
+        "We discussed doing an L3-4 laminotomy as well but left it alone.",  # discussed, not done
+        "The lamb chop was removed from the menu at L4-5.",  # 'lamb' alone is not a technique
     ],
 )
 def test_mentions_that_are_not_work_today(extract, text):
@@ -99,6 +105,7 @@ def test_laterality(extract, text, interspace, laterality):
         ("XLIF at L3-L4 with a lateral cage.", False, "lateral", []),
         ("The plan is an L4-5 TLIF next week.", False, "none", []),
         ("No interbody fusion was performed today.", False, "none", []),
+        ("Posterolateral fusion L4-5. We talked about adding an interbody cage at L4-5 but decided against it.", False, "posterolateral_only", []),
     ],
 )
 def test_arthrodesis(extract, text, posterior, technique, fused):
