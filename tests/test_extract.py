@@ -34,6 +34,7 @@ TLIF = "PROCEDURES:\n1. Left TLIF L4-L5.\n\nDESCRIPTION OF PROCEDURE: "
         ("L3-4:\n- Laminotomy with burr.\n- Foraminotomy carried out.", {"L3-L4": ["laminotomy", "foraminotomy"]}),
         # vertebra-named work maps to interspaces from context
         (TLIF + "A left L4 hemilaminotomy was performed at L4-L5.", {"L4-L5": ["laminotomy"]}),
+        ("At L5-S1 a left laminotomy was performed through the previously undisturbed lamina.", {"L5-S1": ["laminotomy"]}),
         ("PROCEDURES: PLIF L4-5 and L5-S1.\nThe L4 and L5 laminectomies were completed.", {"L4-L5": ["laminectomy"], "L5-S1": ["laminectomy"]}),
         ("Right L5 and S1 hemilaminotomies were made.", {"L5-S1": ["laminotomy"]}),
         # work repeated at another level
@@ -122,6 +123,39 @@ def test_prep_only_facetectomy(extract):
     found = segs(extract(text))
     assert found["L4-L5"].prep_only is False and found["L5-S1"].prep_only is True
     assert extract(text).supported_units() == {"63052": 1, "63053": 0}
+
+
+def test_narrative_takes_back_what_the_procedure_list_claims(extract):
+    text = (
+        "PROCEDURES:\n1. Left TLIF L4-L5 and L5-S1.\n2. Bilateral laminotomies and foraminotomies, L4-L5 and L5-S1.\n\n"
+        "DESCRIPTION OF PROCEDURE: At L4-L5 bilateral laminotomies and foraminotomies were done for compressed L5 roots. "
+        "At L5-S1 a left facetectomy was performed to reach the disc; no laminotomy or foraminotomy was needed at this level."
+    )
+    found = segs(extract(text))
+    assert found["L4-L5"].techniques == ["laminotomy", "foraminotomy"]
+    assert (found["L5-S1"].techniques, found["L5-S1"].prep_only) == (["facetectomy"], True)
+
+
+def test_list_stands_when_the_narrative_does_not_deny_it(extract):
+    text = (
+        "PROCEDURES:\n1. Left TLIF L5-S1.\n2. Left L5-S1 laminotomy and foraminotomy.\n\n"
+        "DESCRIPTION OF PROCEDURE: At L5-S1 a left laminotomy was performed through the previously undisturbed lamina."
+    )
+    assert segs(extract(text))["L5-S1"].techniques == ["laminotomy", "foraminotomy"]
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        # the only technique opened the disc; the facetectomy named again as the graft's source is not more work
+        ("Right TLIF L4-5. A right L4-5 facetectomy was performed to access the disc space. The neural elements were "
+         "decompressed. A cage packed with autograft from the facetectomy was placed.", False),
+        ("Right TLIF L4-5. A right L4-5 facetectomy was performed to access the disc space. A right L4-5 foraminotomy "
+         "freed the L4 root. Local bone from the laminectomy was saved.", True),
+    ],
+)
+def test_technique_named_ignores_bone_sources(extract, text, named):
+    assert segs(extract(text))["L4-L5"].technique_named is named
 
 
 def test_generic_decompression_names_no_technique(extract):

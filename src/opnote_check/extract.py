@@ -57,6 +57,7 @@ STATUS_ORDER = (
     ("HYPOTHETICAL", "hypothetical"),
     ("IMAGING", "imaging"),
     ("SCREW_ENTRY", "instrumentation"),
+    ("BONE_SOURCE", "bone_source"),
     ("ATTESTATION", "attestation"),
 )
 LIST_GLUE = {"and", "or", "at", "to", "then"}
@@ -520,6 +521,19 @@ class Extractor:
                 continue
             for level in m.levels:
                 by_level[level].append(m)
+        # The narrative outranks the numbered procedure list: "no foraminotomy was needed at this level"
+        # in the narrative takes back a foraminotomy the list claims for that level.
+        denied = {
+            (level, m.meta.get("technique"))
+            for m in mentions
+            if m.kind == "TECHNIQUE" and m.status == "negated" and m.section not in ("procedure", "planned")
+            for level in m.levels
+        }
+        for level, work in by_level.items():
+            by_level[level] = [
+                m for m in work if not (m.section == "procedure" and (level, m.meta.get("technique")) in denied)
+            ]
+        by_level = {level: work for level, work in by_level.items() if work}
         findings: dict[str, list[M]] = defaultdict(list)
         for m in mentions:
             if m.kind == "FINDING" and m.affirmed and m.section in FINDING_SECTIONS:
