@@ -37,7 +37,9 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        notes = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "notes").glob("*.txt"))]
+        from opnote_check.notes import read_note  # the CLI's decoding: some fixtures are Windows-1252
+
+        notes = [read_note(str(p))[1] for p in sorted((ROOT / "fixtures" / "notes").glob("*.txt"))]
         times = []
         for round_ in range(args.rounds + 1):
             for note in notes:
