@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from opnote_check.rules import REGISTRY
 from opnote_check.server import create_app, is_loopback
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +66,8 @@ def test_oversized_body_is_413(client):
 
 def test_rules_health_page_docs(client):
     rules = client.get("/api/rules").json()
-    assert len(rules) == 22 and {"id", "severity", "source"} <= set(rules[0])
+    assert len(rules) == 22 and {"id", "severity", "source"} <= set(rules[0])  # SPEC §6 lists 22 rules
+    assert [r["id"] for r in rules] == list(REGISTRY)
     assert client.get("/healthz").json()["status"] == "ok"
     page = client.get("/")
     assert page.status_code == 200 and "textarea" in page.text and "/static/app.js" in page.text

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import __version__
 from .claims import Claim
 from .notes import MAX_NOTE_BYTES, NoteError, check_text, decode_note
 
@@ -176,11 +177,10 @@ def safe_name(case_id: str) -> str:
 
 
 def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None) -> dict:
-    """One case, plain data in and out: returns {"case_id", "line", "row"} where line is the JSON
-    report (one line) and row is its summary. Never raises for a bad note."""
+    """One case, plain data in and out: returns {"case_id", "line", "status"} where line is the JSON
+    report (one line). Never raises for a bad note. (summary.csv is built from results.jsonl.)"""
     from .check import build_report
     from .extract import extract_text
-    from .models import Provenance, Report
 
     state = _worker_state(patterns)
     pipeline, reference = state["pipeline"], state["reference"]
@@ -189,13 +189,7 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, html
     try:
         text = note_text(item)
     except NoteError as exc:
-        report = Report(
-            case_id=item.case_id,
-            status="error",
-            error=str(exc).removeprefix(f"{item.case_id}: "),
-            provenance=Provenance(tool_version=_version(), patterns_version=pipeline.patterns.version,
-                                  reference_release=reference.release),
-        )
+        report = _error_report(item.case_id, str(exc).removeprefix(f"{item.case_id}: "), state)
     else:
         report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id)
         if the_claim is None:
@@ -208,29 +202,21 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, html
 
         html_file = f"cases/{safe_name(item.case_id)}.html"
         Path(html_dir, html_file).write_text(render_html(report, text), encoding="utf-8")
-    return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "row": summary_row(body, html_file)}
+    return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "status": report.status}
 
 
 def missing_note_result(case_id: str, claim: dict, patterns: str | None) -> dict:
+    lines = Claim.model_validate(claim).model_dump()["lines"]
+    report = _error_report(case_id, "claim has no note", _worker_state(patterns), billed_lines=lines)
+    return {"case_id": case_id, "line": json.dumps(report.model_dump(mode="json"), ensure_ascii=False), "status": "error"}
+
+
+def _error_report(case_id: str, error: str, state: dict, **fields):
     from .models import Provenance, Report
 
-    state = _worker_state(patterns)
-    report = Report(
-        case_id=case_id,
-        status="error",
-        error="claim has no note",
-        billed_lines=[line for line in Claim.model_validate(claim).model_dump()["lines"]],
-        provenance=Provenance(tool_version=_version(), patterns_version=state["pipeline"].patterns.version,
-                              reference_release=state["reference"].release),
-    )
-    body = report.model_dump(mode="json")
-    return {"case_id": case_id, "line": json.dumps(body, ensure_ascii=False), "row": summary_row(body, None)}
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
+    provenance = Provenance(tool_version=__version__, patterns_version=state["pipeline"].patterns.version,
+                            reference_release=state["reference"].release)
+    return Report(case_id=case_id, status="error", error=error, provenance=provenance, **fields)
 
 
 SUMMARY_FIELDS = [
@@ -474,7 +460,7 @@ def run_batch(
             stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
             for result in stream:
                 writer.write(result["line"])
-                counts[result["row"]["status"]] += 1
+                counts[result["status"]] += 1
                 if progress:
                     progress(1)
             for case_id in index.claimed_cases():
@@ -492,7 +478,10 @@ def run_batch(
     return BatchSummary(cases=sum(counts.values()), skipped=skipped, counts=counts)
 
 
-def write_summary(results: Path, out_dir: Path, worst: int = 500) -> None:
+WORST_CASES = 500  # report.html lists this many cases, the most severe first; summary.csv has all
+
+
+def write_summary(results: Path, out_dir: Path) -> None:
     """summary.csv (every case) and report.html (totals, counts per rule, the worst cases first)
     from results.jsonl, streamed; both written atomically."""
     import heapq
@@ -512,7 +501,7 @@ def write_summary(results: Path, out_dir: Path, worst: int = 500) -> None:
             out.writerow(row)
             totals.add(row)
             key = (len(row["errors"].split()), float(row["amount_at_risk"]), len(row["warnings"].split()), -n)
-            if len(heap) < worst:
+            if len(heap) < WORST_CASES:
                 heapq.heappush(heap, (key, row))
             elif key > heap[0][0]:
                 heapq.heapreplace(heap, (key, row))

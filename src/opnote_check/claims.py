@@ -12,6 +12,8 @@ from typing import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .models import line_spec
+
 CODE_RE = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
 MODIFIER_RE = re.compile(r"^[0-9A-Z]{2}$")
 LINE_SPEC_RE = re.compile(r"^(?P<code>[0-9A-Za-z]+?)(?P<mods>(?:-[0-9A-Za-z]+?)*)(?:[xX*](?P<units>[-+]?\d+))?$")
@@ -63,7 +65,7 @@ class ClaimLine(BaseModel):
         return mods
 
     def spec(self) -> str:
-        return self.code + "".join(f"-{m}" for m in self.modifiers) + (f"x{self.units}" if self.units != 1 else "")
+        return line_spec(self.code, self.modifiers, self.units)
 
 
 class Claim(BaseModel):

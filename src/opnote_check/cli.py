@@ -192,13 +192,10 @@ def rules(
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
     """The rule catalogue: every rule id, its severity, when it fires and its source."""
-    from .rules import REGISTRY
+    from .rules import REGISTRY, catalogue
 
     if format is TextOrJson.json:
-        typer.echo(json.dumps([
-            {"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source}
-            for r in REGISTRY.values()
-        ], indent=2))
+        typer.echo(json.dumps(catalogue(), indent=2))
         return
     table = Table(header_style="bold", show_lines=False)
     table.add_column("rule", no_wrap=True, style="bold")

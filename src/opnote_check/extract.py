@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc
 
@@ -46,7 +46,6 @@ from .models import (
 from .pipeline import SPAN_GROUP
 
 WORK_SECTIONS = {"procedure", "description", "findings", "other", None}
-FINDING_SECTIONS = WORK_SECTIONS
 WORK_KINDS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "DEVICE"}
 SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", "DEVICE"}
 POSTERIOR = {"tlif", "plif", "posterior_interbody"}
@@ -112,7 +111,6 @@ class M:
 
 @dataclass
 class Sentence:
-    index: int
     is_item: bool
     section: str | None
     mentions: list[M]
@@ -182,7 +180,7 @@ class Extractor:
                 or words[0] in {"-", "*", "\u2022"}
                 or (len(words[0]) <= 3 and words[0][:-1].isdigit() and words[0][-1:] in ".)")
             )
-            sentences.append(Sentence(s_index, is_item, section_of[a], []))
+            sentences.append(Sentence(is_item, section_of[a], []))
         mentions = []
         for span in spans:
             status = "affirmed"
@@ -253,9 +251,9 @@ class Extractor:
         return clause_levels.get(m.clause) or self._other_clauses(m, clause_levels)
 
     def _from_vertebrae(
-        self, vertebrae: list[str], work_set: set[str], carry: tuple[str, ...]
+        self, vertebrae: list[str], work_set: set[str], carry: tuple[str, ...], transitional: bool
     ) -> tuple[str, ...]:
-        transitional = self._transitional or any(v in self.grammar.lexicon.transitional for v in vertebrae)
+        """transitional: the note names a transitional vertebra (L6), so interspaces count with it."""
         candidates: list[str] = []
         for v in vertebrae:
             for i in self.grammar.adjacent_interspaces(v, transitional):
@@ -274,43 +272,38 @@ class Extractor:
         return tuple(dict.fromkeys(b for b in below if b))
 
     def _resolve(
-        self, m: M, s: Sentence, cl: dict[int, tuple[str, ...]], work_set: set[str], carry: tuple[str, ...]
+        self, m: M, s: Sentence, cl: dict[int, tuple[str, ...]], work_set: set[str], carry: tuple[str, ...],
+        transitional: bool,
     ) -> tuple[tuple[str, ...], str]:
         """The interspaces of one work mention and where they came from (see the module docstring)."""
         if m.kind == "FINDING" and cl:  # a finding stated for several levels holds at each of them
             return tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])), "explicit"
         if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
             return (), "anaphor"
-        if m.clause in cl:
-            return cl[m.clause], "explicit"
-        other = self._other_clauses(m, cl)
-        if other:
-            return other, "explicit"
+        explicit = self._explicit(m, cl)
+        if explicit:
+            return explicit, "explicit"
         if s.anaphor_clauses and not s.vague:
             return (), "anaphor"
         named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra"]
         if m.kind != "FINDING":
             in_clause = [v for x in named if x.clause == m.clause for v in x.level.vertebrae]
             if in_clause:
-                return self._from_vertebrae(in_clause, work_set, carry), "vertebra"
+                return self._from_vertebrae(in_clause, work_set, carry, transitional), "vertebra"
         if carry and not s.vague and not s.is_item:
             return carry, "carried"
         if named and m.kind != "FINDING":  # "... removed en bloc (Gill laminectomy)"
-            return self._from_vertebrae([v for x in named for v in x.level.vertebrae], work_set, carry), "vertebra"
+            return self._from_vertebrae([v for x in named for v in x.level.vertebrae], work_set, carry, transitional), "vertebra"
         if len(work_set) == 1 and not s.vague:
             return tuple(work_set), "single level"  # the note works on one interspace only
         return (), ""
-
-    _transitional = False  # the note names a transitional vertebra (L6): count with it
 
     def _assign_levels(self, sentences: list[Sentence]) -> tuple[set[str], list[M]]:
         """Give every work mention its interspaces. Returns the explicit work set and the technique
         mentions copied to a level where the note says the same work was repeated."""
         clause_levels = [self._clause_levels(s) for s in sentences]
-        transitional = set(self.grammar.lexicon.transitional)
-        self._transitional = any(
-            transitional & set(m.level.vertebrae) for s in sentences for m in s.mentions if m.level is not None
-        )
+        l6 = set(self.grammar.lexicon.transitional)
+        transitional = any(l6 & set(m.level.vertebrae) for s in sentences for m in s.mentions if m.level is not None)
         work_set: set[str] = set()
         for s, cl in zip(sentences, clause_levels):
             for m in s.mentions:
@@ -327,7 +320,7 @@ class Extractor:
             for m in s.mentions:
                 if m.kind not in WORK_KINDS:
                     continue
-                m.levels, m.level_source = self._resolve(m, s, cl, work_set, carry)
+                m.levels, m.level_source = self._resolve(m, s, cl, work_set, carry, transitional)
                 if m.levels and m.affirmed and m.kind != "FINDING":
                     last_resolved = m.levels
             copies.extend(self._repeated(s, cl, carry, block))
@@ -444,7 +437,7 @@ class Extractor:
         segments, unattributed = self._segments(mentions, fused, arthrodesis.approach_side, level_sides)
         same_session = self._same_session(mentions, arthrodesis, segments)
         co_surgeon = self._co_surgeon(mentions)
-        supported = self._supported(segments, same_session)
+        supported = supported_lines(segments, same_session)
         return Extraction(
             arthrodesis=arthrodesis,
             segments=segments,
@@ -536,7 +529,7 @@ class Extractor:
         by_level = {level: work for level, work in by_level.items() if work}
         findings: dict[str, list[M]] = defaultdict(list)
         for m in mentions:
-            if m.kind == "FINDING" and m.affirmed and m.section in FINDING_SECTIONS:
+            if m.kind == "FINDING" and m.is_work:
                 for level in m.levels:
                     findings[level].append(m)
         segments = []
@@ -633,18 +626,6 @@ class Extractor:
         return CoSurgeon(documented=bool(found), evidence=[m.evidence("co_surgeon") for m in found])
 
     @staticmethod
-    def _supported(segments: list[Segment], same_session: SameSession) -> list[SupportedLine]:
-        if same_session.status == "not_documented":
-            return []
-        units = sum(1 for s in segments if s.fused and not s.prep_only and s.lumbar)
-        lines = []
-        if units:
-            lines.append(SupportedLine(code="63052", units=1))
-        if units > 1:
-            lines.append(SupportedLine(code="63053", units=units - 1))
-        return lines
-
-    @staticmethod
     def _public(m: M) -> Mention:
         value = None
         if m.level is not None:
@@ -665,8 +646,21 @@ class Extractor:
         )
 
 
+def supported_lines(segments: list[Segment], same_session: SameSession) -> list[SupportedLine]:
+    """One 63052 for the first counted interspace, 63053 for each further one; none without the same session."""
+    units = 0 if same_session.status == "not_documented" else sum(s.counts for s in segments)
+    lines = [SupportedLine(code="63052", units=1)] if units else []
+    if units > 1:
+        lines.append(SupportedLine(code="63053", units=units - 1))
+    return lines
+
+
+@lru_cache(maxsize=4)
+def _extractor(pipeline) -> Extractor:
+    return Extractor.for_pipeline(pipeline)  # built once per pipeline, like the pipeline itself
+
+
 def extract_text(text: str, pipeline) -> Extraction:
     """Text -> Extraction with a NotePipeline (pipeline.get_pipeline())."""
-    extractor = pipeline.__dict__.get("extractor") or pipeline.__dict__.setdefault("extractor", Extractor.for_pipeline(pipeline))
-    return extractor(pipeline(text))
+    return _extractor(pipeline)(pipeline(text))
 

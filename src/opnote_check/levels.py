@@ -75,8 +75,7 @@ class LevelGrammar:
         spoken = _alternation(lexicon.spoken_region_prefixes) if lexicon.spoken_region_prefixes else "(?!)"
         # Region letter: upper case always; lower case only when a digit follows ("l5");
         # a spoken prefix ("el 4-5") needs a number after it.
-        region1 = rf"(?P<r1>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))"
-        region2 = rf"(?P<r2>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))"
+        region1, region2 = (rf"(?P<{g}>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))" for g in ("r1", "r2"))
         sacrum = _alternation(lexicon.sacrum_words) if lexicon.sacrum_words else "(?!)"
         range_words = _alternation(lexicon.range_words)
         second = (
@@ -107,6 +106,11 @@ class LevelGrammar:
             re.compile(rf"\s?-?\s?(?i:{_alternation(lexicon.not_level_after_t)})") if lexicon.not_level_after_t else None
         )
         self._order = {name: i for i, name in enumerate(lexicon.spine)}
+        self._spoken = {p.lower() for p in lexicon.spoken_region_prefixes}
+        self._sequences = {  # the vertebrae counted, with and without a transitional L6
+            True: list(lexicon.spine),
+            False: [v for v in lexicon.spine if v not in lexicon.transitional],
+        }
 
     # -- public -----------------------------------------------------------------------------
 
@@ -180,9 +184,7 @@ class LevelGrammar:
     # -- internals --------------------------------------------------------------------------
 
     def _sequence(self, transitional: bool) -> list[str]:
-        if transitional:
-            return list(self.lexicon.spine)
-        return [v for v in self.lexicon.spine if v not in self.lexicon.transitional]
+        return self._sequences[bool(transitional)]
 
     def _number(self, token: str) -> int:
         token = token.lower()
@@ -190,7 +192,7 @@ class LevelGrammar:
 
     def _region(self, token: str) -> str:
         token = token.strip().lower()
-        return "L" if token in {p.lower() for p in self.lexicon.spoken_region_prefixes} else token.upper()
+        return "L" if token in self._spoken else token.upper()
 
     def _vertebra(self, region: str, number: int) -> str | None:
         name = f"{region}{number}"

@@ -62,6 +62,11 @@ class Segment(_Model):
     level_from_vertebra: bool = False
     evidence: list[Evidence]
 
+    @property
+    def counts(self) -> bool:
+        """Carries a 63052/63053 unit: a fused lumbar interspace with more than the interbody's access."""
+        return self.fused and self.lumbar and not self.prep_only
+
 
 class Arthrodesis(_Model):
     posterior_interbody: bool
@@ -122,10 +127,18 @@ class Gap(_Model):
     amount_at_risk: float | None = None
 
 
+def line_spec(code: str, modifiers: list[str], units: int) -> str:
+    """A claim line in the --line syntax: 63053-59x2."""
+    return code + "".join(f"-{m}" for m in modifiers) + (f"x{units}" if units != 1 else "")
+
+
 class BilledLine(_Model):
     code: str
     units: int
     modifiers: list[str] = []
+
+    def spec(self) -> str:
+        return line_spec(self.code, self.modifiers, self.units)
 
 
 class Provenance(_Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -132,7 +132,6 @@ class PatternSet:
     sections: list[SectionRuleSpec]
     lexicon: Lexicon
     version: str
-    sources: list[str] = field(default_factory=list)
 
 
 FILES = {
@@ -186,7 +185,6 @@ def load_patterns(site_dir: Path | None = None) -> PatternSet:
         raise PatternError(f"{site_dir}: patterns folder not found")
     loaded: dict[str, list] = {name: [] for name in FILES}
     digest = hashlib.sha256()
-    sources = []
     for folder in dirs:
         for name, (key, model) in FILES.items():
             path = folder / name
@@ -196,7 +194,6 @@ def load_patterns(site_dir: Path | None = None) -> PatternSet:
                 continue
             loaded[name].extend(_load_rules(path, key, model))
             digest.update(path.read_bytes())
-            sources.append(str(path))
     lexicon_path = base / "levels.json"
     if site_dir is not None and (Path(site_dir) / "levels.json").is_file():
         lexicon_path = Path(site_dir) / "levels.json"
@@ -205,12 +202,10 @@ def load_patterns(site_dir: Path | None = None) -> PatternSet:
     except ValidationError as exc:
         raise PatternError(f"{lexicon_path}: {_first_error(exc)}") from None
     digest.update(lexicon_path.read_bytes())
-    sources.append(str(lexicon_path))
     return PatternSet(
         targets=loaded["targets.json"],
         context=loaded["context.json"],
         sections=loaded["sections.json"],
         lexicon=lexicon,
         version=digest.hexdigest()[:12],
-        sources=sources,
     )

@@ -28,7 +28,7 @@ from .claims import Claim, ClaimError, claim_from_object, claim_from_specs
 from .extract import extract_text
 from .notes import NoteError, check_text
 from .render.html import highlight_note
-from .rules import REGISTRY
+from .rules import catalogue
 
 MAX_BODY_BYTES = 1_000_000
 PAGE_CSP = (
@@ -151,9 +151,11 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    index_html = (static / "index.html").read_text(encoding="utf-8")
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
-        return HTMLResponse((static / "index.html").read_text(encoding="utf-8"))
+        return HTMLResponse(index_html)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -171,7 +173,7 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
 
     @app.get("/api/rules")
     def rules() -> list[dict]:
-        return [{"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source} for r in REGISTRY.values()]
+        return catalogue()
 
     @app.post("/api/check")
     def check(req: CheckRequest) -> JSONResponse:

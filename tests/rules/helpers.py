@@ -1,7 +1,8 @@
 """Small builders for rule tests: an Extraction or a Claim in one line."""
 
 from opnote_check.claims import claim_from_specs
-from opnote_check.models import Arthrodesis, CoSurgeon, Evidence, Extraction, SameSession, Segment, SupportedLine
+from opnote_check.extract import supported_lines
+from opnote_check.models import Arthrodesis, CoSurgeon, Evidence, Extraction, SameSession, Segment
 
 EV = Evidence(start=0, end=4, text="L4-5", section="description", kind="technique")
 
@@ -16,17 +17,13 @@ def seg(interspace="L4-L5", fused=True, techniques=("laminotomy",), laterality="
 def extraction(*segments, posterior=True, technique="TLIF", session="implied", staged=False, co_surgeon=False,
                unattributed=(), vague=()):
     fused = [s.interspace for s in segments if s.fused] if posterior else []
-    units = sum(1 for s in segments if s.fused and s.lumbar and not s.prep_only)
-    if session == "not_documented":
-        units = 0
-    lines = ([SupportedLine(code="63052", units=1)] if units else []) + (
-        [SupportedLine(code="63053", units=units - 1)] if units > 1 else [])
+    same_session = SameSession(status=session, staged=staged, evidence=[])
     return Extraction(
         arthrodesis=Arthrodesis(posterior_interbody=posterior, technique=technique, interspaces=fused, evidence=[]),
         segments=list(segments),
-        same_session=SameSession(status=session, staged=staged, evidence=[]),
+        same_session=same_session,
         co_surgeon=CoSurgeon(documented=co_surgeon, evidence=[]),
-        supported_lines=lines,
+        supported_lines=supported_lines(list(segments), same_session),
         unattributed_decompression=list(unattributed),
         vague_cues=list(vague),
     )

@@ -98,7 +98,7 @@ def _cell(value: str | None) -> str:
     return f"<td>{escape(value)}</td>" if value else '<td class="missing">missing</td>'
 
 
-def render_html(report: Report, note: str | None, title: str = "opnote-check report") -> str:
+def render_html(report: Report, note: str | None) -> str:
     case = escape(report.case_id or "note")
     counts = {s: sum(1 for g in report.gaps if g.severity == s) for s in ("error", "warning")}
     status = (
@@ -110,7 +110,7 @@ def render_html(report: Report, note: str | None, title: str = "opnote-check rep
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
-        f"<title>{escape(title)}: {case}</title><style>{CSS}</style></head><body>",
+        f"<title>opnote-check report: {case}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{case} {status}</h1><div class='meta'>",
     ]
     if report.amount_at_risk:
@@ -171,10 +171,7 @@ def _table_section(report: Report) -> str:
     supported = ", ".join(f"{l.code} x{l.units}" for l in report.supported_lines) or "none"
     out.append(f"<p><b>Note supports:</b> {escape(supported)}")
     if report.billed_lines is not None:
-        billed = ", ".join(
-            escape(l.code + "".join("-" + m for m in l.modifiers) + (f" x{l.units}" if l.units != 1 else ""))
-            for l in report.billed_lines
-        ) or "none (scribe mode)"
+        billed = ", ".join(escape(l.spec()) for l in report.billed_lines) or "none (scribe mode)"
         out.append(f"<br><b>Billed:</b> {billed}")
     if report.arthrodesis is not None:
         a = report.arthrodesis

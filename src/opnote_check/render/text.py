@@ -83,10 +83,7 @@ def print_report(report, console: Console, title: str | None = None) -> None:
         )
         print_extraction(extraction, console, title)
     if report.billed_lines is not None:
-        billed = ", ".join(
-            f"{l.code}{''.join('-' + m for m in l.modifiers)}{' x' + str(l.units) if l.units != 1 else ''}"
-            for l in report.billed_lines
-        ) or "none (scribe mode)"
+        billed = ", ".join(l.spec() for l in report.billed_lines) or "none (scribe mode)"
         console.print(Text.assemble(("Billed: ", "bold"), billed))
     console.print()
     if not report.gaps:

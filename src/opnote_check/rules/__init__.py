@@ -75,6 +75,11 @@ def rule(id: str, severity: Severity, needs: Needs, when: str, source: str):
     return register
 
 
+def catalogue() -> list[dict]:
+    """The rule catalogue as plain data (`opnote-check rules --format json`, GET /api/rules)."""
+    return [{"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source} for r in REGISTRY.values()]
+
+
 def run_rules(ctx: CheckContext) -> list[Gap]:
     gaps: list[Gap] = []
     for r in REGISTRY.values():

@@ -144,7 +144,7 @@ def addon_units_exceed_fused(r: Rule, ctx: CheckContext):
 
 
 def _ptp_pairs(ctx: CheckContext, rule_id: str):
-    """(column-1 code, column-2 code, edit) pairs of the reference PTP table found on the claim."""
+    """(column-1 codes, column-2 code) pairs of the reference PTP table found on the claim."""
     for edit in ctx.reference.ptp:
         if edit.rule != rule_id:
             continue
@@ -153,7 +153,7 @@ def _ptp_pairs(ctx: CheckContext, rule_id: str):
                 continue
             col1s = [c for c in edit.column1 if ctx.claim.has(c) and c != col2]
             if col1s:
-                yield col1s, col2, edit
+                yield col1s, col2
 
 
 @rule(
@@ -164,7 +164,7 @@ def _ptp_pairs(ctx: CheckContext, rule_id: str):
     "CMS NCCI PTP 2024-07-01: 22633 / 22612 and 22633 / 22630, modifier indicator 0",
 )
 def incompatible_primary_pair(r: Rule, ctx: CheckContext):
-    for col1s, col2, _ in _ptp_pairs(ctx, r.id):
+    for col1s, col2 in _ptp_pairs(ctx, r.id):
         yield r.gap(
             f"{col2} billed with {', '.join(col1s)}: NCCI never pays this pair (modifier indicator 0).",
             f"{', '.join(col1s)} describes the combined technique; remove {col2} (and its add-on codes).",
@@ -181,7 +181,7 @@ def incompatible_primary_pair(r: Rule, ctx: CheckContext):
 )
 def ncci_modifier_needed(r: Rule, ctx: CheckContext):
     allowed = set(ctx.reference.ncci_modifiers)
-    for col1s, col2, _ in _ptp_pairs(ctx, r.id):
+    for col1s, col2 in _ptp_pairs(ctx, r.id):
         lines = ctx.claim.lines_for(col2)
         if all(set(l.modifiers) & allowed for l in lines):
             continue
@@ -200,7 +200,7 @@ def ncci_modifier_needed(r: Rule, ctx: CheckContext):
     "CMS NCCI PTP 2024-07-01: 69990 is column 2 with modifier indicator 0 to 22630, 22633, 63047, 63052, 63053",
 )
 def microscope_not_payable(r: Rule, ctx: CheckContext):
-    for col1s, _col2, _ in _ptp_pairs(ctx, r.id):
+    for col1s, _col2 in _ptp_pairs(ctx, r.id):
         yield r.gap(
             f"69990 (operating microscope) billed with {', '.join(col1s)}: never payable with these codes.",
             "Remove 69990 from the claim.",

@@ -11,7 +11,7 @@ from . import CheckContext, Rule, rule
 
 def counted(ctx: CheckContext) -> list[Segment]:
     """Fused, lumbar, non-prep segments: the ones that would carry a 63052/63053 unit."""
-    return [s for s in ctx.extraction.segments if s.fused and s.lumbar and not s.prep_only]
+    return [s for s in ctx.extraction.segments if s.counts]
 
 
 def unit_amount(ctx: CheckContext, seg: Segment) -> float | None:

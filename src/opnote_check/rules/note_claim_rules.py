@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import CheckContext, Rule, rule
-from .documentation_rules import counted
+from .documentation_rules import counted, decompressed
 
 DECOMPRESSION_CODES = ("63047", "63048", "63030", "63035")
 
@@ -88,7 +88,7 @@ def co_surgeon_not_documented(r: Rule, ctx: CheckContext):
 )
 def same_level_billed_as_63047(r: Rule, ctx: CheckContext):
     lines = ctx.claim.lines_for(*DECOMPRESSION_CODES)
-    segs = [s for s in ctx.extraction.segments if not s.prep_only]
+    segs = decompressed(ctx)
     if lines and segs and all(s.fused for s in segs):
         yield r.gap(
             f"{', '.join(l.spec() for l in lines)} billed, but all documented decompression is at fused interspaces "
