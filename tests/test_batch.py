@@ -177,3 +177,11 @@ def test_batch_cli_errors(tmp_path):
     cmd = [sys.executable, "-m", "opnote_check.cli", "batch", str(tmp_path / "none"), "--claims", str(tmp_path / "c.csv"), "--out", str(tmp_path / "o")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "no such file or folder" in proc.stderr
+
+
+def test_batch_refuses_a_json_claims_file_with_a_case_twice(folder, tmp_path):
+    claims = tmp_path / "dup.json"
+    claims.write_text('[{"case_id": "A", "lines": []}, {"case_id": "A", "lines": []}]', encoding="utf-8")
+    cmd = [sys.executable, "-m", "opnote_check.cli", "batch", str(folder), "--claims", str(claims), "--out", str(tmp_path / "o")]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "duplicate case id 'A'" in proc.stderr

@@ -172,8 +172,9 @@ def _worker_state(patterns: str | None) -> dict:
     return _STATE
 
 
-def safe_name(case_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", case_id)[:120] or "case"
+def case_html(case_id: str) -> str:
+    """The case's own HTML report, relative to the output folder."""
+    return f"cases/{re.sub(r'[^A-Za-z0-9._-]+', '_', case_id)[:120] or 'case'}.html"
 
 
 def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None) -> dict:
@@ -200,7 +201,7 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, html
     if html_dir is not None and text is not None:
         from .render.html import render_html
 
-        html_file = f"cases/{safe_name(item.case_id)}.html"
+        html_file = case_html(item.case_id)
         Path(html_dir, html_file).write_text(render_html(report, text), encoding="utf-8")
     return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "status": report.status}
 
@@ -266,17 +267,12 @@ class CaseIndex:
         )
 
     def load_claims(self, claims_path: Path) -> None:
-        from .claims import ClaimError, iter_claim_parts
+        from .claims import iter_claim_parts
 
-        whole_ids = set()
         batch = []
         for case_id, lines, date, whole in iter_claim_parts(claims_path):
-            if whole:
-                if case_id in whole_ids:
-                    raise ClaimError(f"{claims_path}: duplicate case id {case_id!r}")
-                whole_ids.add(case_id)
-                if not lines:  # a claim with no lines is still a claim for its case
-                    batch.append((case_id, None, date, 1))
+            if whole and not lines:  # a claim with no lines is still a claim for its case
+                batch.append((case_id, None, date, 1))
             batch.extend((case_id, line.model_dump_json(), date, int(whole)) for line in lines)
             if len(batch) >= 5000:
                 self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", batch)
@@ -496,7 +492,7 @@ def write_summary(results: Path, out_dir: Path) -> None:
         out.writeheader()
         for n, line in enumerate(lines):
             body = json.loads(line)
-            html = f"cases/{safe_name(body['case_id'])}.html"
+            html = case_html(body["case_id"])
             row = summary_row(body, html if (out_dir / html).exists() else None)
             out.writerow(row)
             totals.add(row)

@@ -171,7 +171,16 @@ def iter_claim_parts(path: str | Path) -> Iterator[tuple[str, list[ClaimLine], s
     """Stream a claims file as (case_id, lines, date_of_service, whole): `whole` for a JSON claim
     (a second claim of the same case is an error), not for a CSV row (rows of a case add up).
     CSV and JSONL are read line by line; a JSON document is read whole."""
-    path = Path(path)
+    whole_ids: set[str] = set()
+    for case_id, lines, day, whole in _claim_parts(Path(path)):
+        if whole:
+            if case_id in whole_ids:
+                raise ClaimError(f"{path}: duplicate case id {case_id!r}")
+            whole_ids.add(case_id)
+        yield case_id, lines, day, whole
+
+
+def _claim_parts(path: Path) -> Iterator[tuple[str, list[ClaimLine], str | None, bool]]:
     if not path.is_file():
         raise ClaimError(f"{path}: no such claim file")
     name = str(path)
@@ -205,9 +214,7 @@ def load_claims(path: str | Path) -> dict[str, Claim]:
     """All claims of a JSON, JSONL or CSV file, keyed by case id."""
     lines: dict[str, list[ClaimLine]] = {}
     dates: dict[str, str | None] = {}
-    for case_id, case_lines, day, whole in iter_claim_parts(path):
-        if whole and case_id in lines:
-            raise ClaimError(f"{path}: duplicate case id {case_id!r}")
+    for case_id, case_lines, day, _ in iter_claim_parts(path):
         lines.setdefault(case_id, []).extend(case_lines)
         dates[case_id] = day or dates.get(case_id)
     claims = {}

@@ -58,24 +58,26 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
-def _pipeline(patterns: Path | None):
+def _built(get, patterns: Path | None):
+    """get_pipeline / get_reference with the patterns folder; a broken rule file is a one-line error."""
     from .patterns import PatternError
-    from .pipeline import get_pipeline
 
     try:
-        return get_pipeline(str(patterns) if patterns else None)
+        return get(str(patterns) if patterns else None)
     except PatternError as exc:
         _fail(str(exc))
+
+
+def _pipeline(patterns: Path | None):
+    from .pipeline import get_pipeline
+
+    return _built(get_pipeline, patterns)
 
 
 def _reference(patterns: Path | None):
-    from .patterns import PatternError
     from .reference import get_reference
 
-    try:
-        return get_reference(str(patterns) if patterns else None)
-    except PatternError as exc:
-        _fail(str(exc))
+    return _built(get_reference, patterns)
 
 
 def provenance(pipeline) -> dict:

@@ -510,7 +510,7 @@ class Extractor:
             if m.kind == "DECOMPRESSION" and m.level_source == "carried" and m.text.lower().endswith(("ion", "ions", "ive")):
                 continue  # "Attention was turned to the decompression": the noun names the step, not a level's work
             if not m.levels:
-                unattributed.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
+                unattributed.append(m.evidence())
                 continue
             for level in m.levels:
                 by_level[level].append(m)
@@ -575,7 +575,7 @@ class Extractor:
             technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
             evidence = []
             for m in work:
-                evidence.append(m.evidence("technique" if m.kind == "TECHNIQUE" else "decompression"))
+                evidence.append(m.evidence())
                 for side in m.meta.get("_side_evidence", []):
                     evidence.append(side.evidence("laterality"))
             evidence.extend(f.evidence("finding") for f in found)

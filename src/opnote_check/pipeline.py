@@ -237,8 +237,7 @@ class LevelTagger:
                 continue
             span._.level = mention
             spans.append(span)
-        group = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else []
-        doc.spans[SPAN_GROUP] = list(group) + spans
+        doc.spans[SPAN_GROUP] = spans  # the first component to write the group
         return doc
 
 

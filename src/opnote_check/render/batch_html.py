@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 
+from . import usd
 from .html import CSS
 
 
@@ -34,7 +35,7 @@ def render_batch_report(totals: BatchTotals, worst: list[dict]) -> str:
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>opnote-check batch report</title><style>{CSS}</style></head><body>",
         f"<header><h1>opnote-check batch: {totals.cases} cases</h1><div class='meta'>{status} · "
-        f"Medicare national amount at risk (error gaps): ${totals.amount_at_risk:,.2f}</div></header>",
+        f"Medicare national amount at risk (error gaps): {usd(totals.amount_at_risk)}</div></header>",
         "<main><div><section><h2>Gaps per rule</h2><table><tr><th>Rule</th><th>Severity</th><th>Cases</th></tr>",
     ]
     for severity, counter in (("error", totals.errors), ("warning", totals.warnings)):
@@ -49,7 +50,7 @@ def render_batch_report(totals: BatchTotals, worst: list[dict]) -> str:
         link = f"<a href='{escape(row['html'])}'>{case}</a>" if row["html"] else case
         parts.append(
             f"<tr><td>{link}</td><td>{escape(row['status'] or '')}</td><td>{escape(row['errors'])}</td>"
-            f"<td>{escape(row['warnings'])}</td><td>${float(row['amount_at_risk']):,.2f}</td><td>{escape(row['issue'])}</td></tr>"
+            f"<td>{escape(row['warnings'])}</td><td>{usd(float(row['amount_at_risk']))}</td><td>{escape(row['issue'])}</td></tr>"
         )
     if totals.cases > len(worst):
         parts.append(f"<tr><td colspan='6'>… {totals.cases - len(worst)} more in summary.csv</td></tr>")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from ..models import Report
+from . import usd
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -114,7 +115,7 @@ def render_html(report: Report, note: str | None) -> str:
         f"<header><h1>{case} {status}</h1><div class='meta'>",
     ]
     if report.amount_at_risk:
-        parts.append(f"Medicare national amount at risk (error gaps): ${report.amount_at_risk:,.2f} · ")
+        parts.append(f"Medicare national amount at risk (error gaps): {usd(report.amount_at_risk)} · ")
     prov = report.provenance
     parts.append(
         f"opnote-check {escape(prov.tool_version)} · patterns {escape(prov.patterns_version)} · {escape(prov.reference_release)}</div></header><main><div>"
@@ -139,7 +140,7 @@ def _gaps_section(report: Report) -> str:
     out = ["<section><h2>Gaps</h2>"]
     for gap in report.gaps:
         where = f" · {escape(gap.interspace)}" if gap.interspace else ""
-        money = f" · ${gap.amount_at_risk:,.2f} at risk" if gap.amount_at_risk else ""
+        money = f" · {usd(gap.amount_at_risk)} at risk" if gap.amount_at_risk else ""
         out.append(f"<div class='gap {gap.severity}'><span class='pill {gap.severity}'>{gap.severity}</span> ")
         out.append(f"<b>{escape(gap.rule)}</b>{where}{money}<div>{escape(gap.message)}</div>")
         if gap.evidence:

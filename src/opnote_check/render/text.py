@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import Extraction
+from . import usd
 
 MISSING = Text("missing", style="bold red")
 
@@ -96,7 +97,7 @@ def print_report(report, console: Console, title: str | None = None) -> None:
         console.print(Text(f"{len(gaps)} {severity}{'s' if len(gaps) > 1 else ''}", style=SEVERITY_STYLE[severity]))
         for gap in gaps:
             where = f" [{gap.interspace}]" if gap.interspace else ""
-            money = f"  (${gap.amount_at_risk:,.2f} at risk)" if gap.amount_at_risk else ""
+            money = f"  ({usd(gap.amount_at_risk)} at risk)" if gap.amount_at_risk else ""
             console.print(Text.assemble(("  " + gap.rule, SEVERITY_STYLE[severity]), (where, "bold"), money))
             console.print(Text("    " + gap.message))
             for ev in gap.evidence[:3]:
@@ -105,4 +106,4 @@ def print_report(report, console: Console, title: str | None = None) -> None:
                 console.print(Text(f"    … {len(gap.evidence) - 3} more span(s)", style="dim"))
             console.print(Text.assemble(("    Fix: ", "bold cyan"), gap.fix))
     if report.amount_at_risk:
-        console.print(Text(f"Medicare national amount at risk (error gaps): ${report.amount_at_risk:,.2f}", style="bold"))
+        console.print(Text(f"Medicare national amount at risk (error gaps): {usd(report.amount_at_risk)}", style="bold"))
