@@ -89,17 +89,3 @@ def test_offsets_index_the_text(grammar):
     text = "Decompression at L4-5 and L5/S1, then L three four."
     for m in grammar.scan(text):
         assert text[m.start : m.end] == m.text
-
-
-def test_adjacent_and_between(grammar):
-    assert grammar.adjacent_interspaces("L4") == ("L3-L4", "L4-L5")
-    assert grammar.adjacent_interspaces("L5") == ("L4-L5", "L5-S1")
-    assert grammar.adjacent_interspaces("L5", transitional=True) == ("L4-L5", "L5-L6")
-    assert grammar.between(("L5", "S1")) == ("L5-S1",)
-    assert grammar.between(("L3", "L5")) == ()
-    assert grammar.interspace_below("L4") == "L4-L5"
-
-
-@pytest.mark.parametrize("interspace, lumbar", [("L4-L5", True), ("T12-L1", True), ("T11-T12", False), ("S1-S2", False)])
-def test_is_lumbar(grammar, interspace, lumbar):
-    assert grammar.is_lumbar_interspace(interspace) is lumbar

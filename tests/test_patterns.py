@@ -23,13 +23,13 @@ def _site(tmp_path, name, rules_key, rules):
 @pytest.mark.parametrize(
     "name, key, rules, fragment",
     [
-        ("targets.json", "target_rules", [{"literal": "x", "category": "TECHNIQUE", "pattern": "x("}], "not a valid regular expression"),
-        ("targets.json", "target_rules", [{"literal": "x", "category": "TECHNIQUE", "metadata": {"technique": "discectomy"}}], "TECHNIQUE needs metadata.technique"),
-        ("targets.json", "target_rules", [{"literal": "x", "category": "GADGET"}], "category"),
-        ("targets.json", "target_rules", [{"literal": "x", "category": "SIDE", "metadata": {"side": "up"}}], "SIDE needs metadata.side"),
-        ("context.json", "context_rules", [{"literal": "x", "category": "MAYBE", "direction": "FORWARD"}], "category must be one of"),
-        ("context.json", "context_rules", [{"literal": "x", "category": "HISTORICAL", "direction": "SIDEWAYS"}], "direction"),
-        ("sections.json", "section_rules", [{"literal": "x", "category": "appendix"}], "category must be one of"),
+        ("targets.json", "target_rules", [{"id": "site.x", "literal": "x", "category": "TECHNIQUE", "pattern": "x("}], "not a valid regular expression"),
+        ("targets.json", "target_rules", [{"id": "site.x", "literal": "x", "category": "TECHNIQUE", "metadata": {"technique": "discectomy"}}], "TECHNIQUE needs metadata.technique"),
+        ("targets.json", "target_rules", [{"id": "site.x", "literal": "x", "category": "GADGET"}], "category"),
+        ("targets.json", "target_rules", [{"id": "site.x", "literal": "x", "category": "SIDE", "metadata": {"side": "up"}}], "SIDE needs metadata.side"),
+        ("context.json", "context_rules", [{"id": "site.x", "literal": "x", "category": "MAYBE", "direction": "FORWARD"}], "category must be one of"),
+        ("context.json", "context_rules", [{"id": "site.x", "literal": "x", "category": "HISTORICAL", "direction": "SIDEWAYS"}], "direction"),
+        ("sections.json", "section_rules", [{"id": "site.x", "literal": "x", "category": "appendix"}], "category must be one of"),
     ],
 )
 def test_broken_site_rule_names_file_and_entry(tmp_path, name, key, rules, fragment):
@@ -54,7 +54,7 @@ def test_missing_site_folder(tmp_path):
 
 def test_site_rules_are_added_and_change_the_version(tmp_path, pipeline):
     site = _site(tmp_path, "targets.json", "target_rules", [
-        {"literal": "laminoforaminotomy", "category": "TECHNIQUE", "pattern": r"\blaminoforaminotom(?:y|ies)\b",
+        {"id": "site.technique.laminoforaminotomy", "literal": "laminoforaminotomy", "category": "TECHNIQUE", "pattern": r"\blaminoforaminotom(?:y|ies)\b",
          "metadata": {"technique": "foraminotomy"}},
     ])
     base = load_patterns()
@@ -67,3 +67,32 @@ def test_every_packaged_file_is_read(tmp_path):
     copy = tmp_path / "patterns"
     shutil.copytree(packaged_dir(), copy)
     assert {p.name for p in copy.iterdir()} >= {"targets.json", "context.json", "sections.json", "levels.json", "reference"}
+
+
+@pytest.mark.parametrize(
+    "rule, fragment",
+    [
+        ({"literal": "x", "category": "PREP"}, "id: Field required"),
+        ({"id": "Has Spaces", "literal": "x", "category": "PREP"}, "id: String should match pattern"),
+        ({"id": "nodot", "literal": "x", "category": "PREP"}, "id: String should match pattern"),
+    ],
+)
+def test_rule_ids_are_required_and_well_formed(tmp_path, rule, fragment):
+    site = _site(tmp_path, "targets.json", "target_rules", [rule])
+    with pytest.raises(PatternError, match=fragment):
+        load_patterns(site)
+
+
+def test_a_site_rule_may_not_reuse_a_packaged_id(tmp_path):
+    site = _site(tmp_path, "targets.json", "target_rules", [
+        {"id": "technique.laminectomy", "literal": "x", "category": "TECHNIQUE", "metadata": {"technique": "laminectomy"}},
+    ])
+    with pytest.raises(PatternError, match="rule id 'technique.laminectomy' is used twice"):
+        load_patterns(site)
+
+
+def test_packaged_rule_ids_are_unique_in_every_file():
+    patterns = load_patterns()
+    for rules in (patterns.targets, patterns.context, patterns.sections):
+        ids = [r.id for r in rules]
+        assert len(ids) == len(set(ids))

@@ -1,4 +1,4 @@
-"""The spinal level grammar: finds level mentions in text and normalises them.
+"""The level scanner: finds level mentions in text and normalises them (arithmetic: spine.py).
 
 A mention is one of
 - an interspace or a range of vertebrae ("L4-5", "L4/L5", "L45", "L5 S1", "L four five",
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Iterator, Literal
 
 from pydantic import BaseModel, Field, model_validator
+
+from .spine import Spine
 
 MentionKind = Literal["interspace", "vertebra", "root"]
 
@@ -107,10 +108,7 @@ class LevelGrammar:
         )
         self._order = {name: i for i, name in enumerate(lexicon.spine)}
         self._spoken = {p.lower() for p in lexicon.spoken_region_prefixes}
-        self._sequences = {  # the vertebrae counted, with and without a transitional L6
-            True: list(lexicon.spine),
-            False: [v for v in lexicon.spine if v not in lexicon.transitional],
-        }
+        self.spine = Spine(lexicon.spine, lexicon.transitional)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -142,49 +140,7 @@ class LevelGrammar:
                 return mention
         return None
 
-    def interspace(self, upper: str, lower: str) -> str:
-        return f"{upper}-{lower}"
-
-    def adjacent_interspaces(self, vertebra: str, transitional: bool = False) -> tuple[str, ...]:
-        """The interspaces above and below a vertebra, e.g. L4 -> (L3-L4, L4-L5)."""
-        seq = self._sequence(transitional)
-        if vertebra not in seq:
-            return ()
-        i = seq.index(vertebra)
-        out = []
-        if i > 0:
-            out.append(self.interspace(seq[i - 1], vertebra))
-        if i + 1 < len(seq):
-            out.append(self.interspace(vertebra, seq[i + 1]))
-        return tuple(out)
-
-    def interspace_below(self, vertebra: str, transitional: bool = False) -> str | None:
-        seq = self._sequence(transitional)
-        if vertebra not in seq or seq.index(vertebra) + 1 >= len(seq):
-            return None
-        return self.interspace(vertebra, seq[seq.index(vertebra) + 1])
-
-    def between(self, vertebrae: tuple[str, ...], transitional: bool = False) -> tuple[str, ...]:
-        """Interspaces between consecutive vertebrae of a list ("L5 and S1" -> L5-S1)."""
-        seq = self._sequence(transitional)
-        known = sorted((v for v in set(vertebrae) if v in seq), key=seq.index)
-        return tuple(
-            self.interspace(a, b) for a, b in zip(known, known[1:]) if seq.index(b) == seq.index(a) + 1
-        )
-
-    def is_lumbar_interspace(self, interspace: str) -> bool:
-        upper, _, lower = interspace.partition("-")
-        return upper.startswith("L") or (upper == "T12" and lower == "L1")
-
-    @cached_property
-    def all_interspaces(self) -> tuple[str, ...]:
-        seq = self.lexicon.spine
-        return tuple(self.interspace(a, b) for a, b in zip(seq, seq[1:]))
-
     # -- internals --------------------------------------------------------------------------
-
-    def _sequence(self, transitional: bool) -> list[str]:
-        return self._sequences[bool(transitional)]
 
     def _number(self, token: str) -> int:
         token = token.lower()
@@ -198,16 +154,6 @@ class LevelGrammar:
         name = f"{region}{number}"
         return name if name in self._order else None
 
-    def _range(self, first: str, last: str) -> tuple[str, ...] | None:
-        transitional = first in self.lexicon.transitional or last in self.lexicon.transitional
-        seq = self._sequence(transitional)
-        if first not in seq or last not in seq:
-            return None
-        i, j = seq.index(first), seq.index(last)
-        if j <= i:
-            return None
-        return tuple(self.interspace(a, b) for a, b in zip(seq[i:j], seq[i + 1 : j + 1]))
-
     def _single(self, text: str, m: re.Match) -> LevelMention | None:
         region = self._region(m.group("r1"))
         n1 = m.group("n1")
@@ -216,7 +162,7 @@ class LevelGrammar:
             a, b = int(n1[0]), int(n1[1])
             first, second = self._vertebra("L", a), self._vertebra("L", b)
             if first and second and b == a + 1:
-                return self._make(text, m.start(), m.end(), (first, second), self._range(first, second))
+                return self._make(text, m.start(), m.end(), (first, second), self.spine.span(first, second))
             return None
         vertebra = self._vertebra(region, self._number(n1))
         if vertebra is None:
@@ -260,7 +206,7 @@ class LevelGrammar:
                     return self._single_prefix(text, m)
                 if m.group("sep") is not None and m.group("sep").isspace() and m.group("sep") != " ":
                     return self._single_prefix(text, m)
-        interspaces = self._range(first, last)
+        interspaces = self.spine.span(first, last)
         if not interspaces:
             return self._single_prefix(text, m)
         return self._make(text, m.start(), m.end(), (first, last), interspaces)
@@ -281,7 +227,7 @@ class LevelGrammar:
         last = self._vertebra(region, self._ordinals[m.group("o2").lower()])
         if first is None or last is None:
             return None
-        interspaces = self._range(first, last)
+        interspaces = self.spine.span(first, last)
         if not interspaces:
             return None
         return self._make(text, m.start(), m.end(), (first, last), interspaces)

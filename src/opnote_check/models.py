@@ -38,6 +38,30 @@ class Evidence(_Model):
     kind: str | None = None
 
 
+class Cue(_Model):
+    """The ConText cue that set a mention's status ("no", "prior", "will"), with its rule id."""
+
+    rule_id: str
+    category: str
+    text: str
+    start: int
+    end: int
+
+
+class Explanation(_Model):
+    """Why a span is what it is: the stable id of the rule in patterns/ that matched it, and the
+    ConText cue (if any) that made it negated, historical, planned ..."""
+
+    rule_id: str
+    cue: Cue | None = None
+
+    def describe(self, status: str = "affirmed") -> str:
+        text = f"matched by rule {self.rule_id}"
+        if self.cue is not None:
+            text += f"; {status} by the cue \u201c{self.cue.text}\u201d (rule {self.cue.rule_id})"
+        return text
+
+
 class Mention(_Model):
     """One extracted span with its kind, normalised value and ConText status (for highlighting)."""
 
@@ -48,6 +72,7 @@ class Mention(_Model):
     value: str | None = None
     status: MentionStatus = "affirmed"
     section: str
+    explanation: Explanation | None = None
 
 
 class Segment(_Model):

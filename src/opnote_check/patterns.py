@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .levels import Lexicon
 from .models import TECHNIQUES
@@ -64,8 +64,12 @@ class PatternError(ValueError):
     """A pattern file that cannot be used; the message names the file and the entry."""
 
 
+RULE_ID = r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$"
+
+
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=RULE_ID)  # stable: reports and explanations cite it
     literal: str
     pattern: str | list[dict[str, Any]] | None = None
 
@@ -194,6 +198,12 @@ def load_patterns(site_dir: Path | None = None) -> PatternSet:
                 continue
             loaded[name].extend(_load_rules(path, key, model))
             digest.update(path.read_bytes())
+    for name, rules in loaded.items():
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                raise PatternError(f"{name}: rule id {rule.id!r} is used twice (ids are stable and unique)")
+            seen.add(rule.id)
     lexicon_path = base / "levels.json"
     if site_dir is not None and (Path(site_dir) / "levels.json").is_file():
         lexicon_path = Path(site_dir) / "levels.json"

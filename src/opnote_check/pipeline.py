@@ -241,12 +241,31 @@ class LevelTagger:
         return doc
 
 
+class IdentifiedTargetRule(TargetRule):
+    """A TargetRule that knows the stable id of its entry in patterns/ (for explanations)."""
+
+    def __init__(self, rule_id: str, **kwargs):
+        super().__init__(**kwargs)
+        self.rule_id = rule_id
+
+
+class IdentifiedConTextRule(ConTextRule):
+    """A ConTextRule that knows the stable id of its entry in patterns/ (for explanations)."""
+
+    def __init__(self, rule_id: str, **kwargs):
+        super().__init__(**kwargs)
+        self.rule_id = rule_id
+
+
 def _target_rule(spec) -> TargetRule:
-    return TargetRule(literal=spec.literal, category=spec.category, pattern=spec.pattern, metadata=spec.metadata)
+    return IdentifiedTargetRule(
+        spec.id, literal=spec.literal, category=spec.category, pattern=spec.pattern, metadata=spec.metadata
+    )
 
 
 def _context_rule(spec) -> ConTextRule:
-    return ConTextRule(
+    return IdentifiedConTextRule(
+        spec.id,
         literal=spec.literal,
         category=spec.category,
         pattern=spec.pattern,

@@ -1,0 +1,81 @@
+"""Doc -> per-interspace findings, in named stages over one typed mention table.
+
+    read_mentions     the Doc's spans as records: kind, rule, ConText cue, section, sentence, clause
+    assign_sides      side words and prep cues attach to the technique they qualify
+    assign_levels     every work mention gets its interspaces (clause, sentence, vertebrae,
+                      narrative carry-over, "repeated in the same manner")
+    read_arthrodesis  the interbody arthrodesis and its fused interspaces
+    build_segments    per-interspace techniques, laterality, findings, prep-only
+    same_session, co_surgeon, supported_lines
+
+Each stage reads what the stages before it produced and adds to the records' typed fields; none
+reaches back.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from ..models import Extraction
+from ..spine import Spine
+from .arthrodesis import read_arthrodesis
+from .levels import assign_levels, resolve_anaphora
+from .mentions import MentionTable, Record, read_mentions
+from .segments import build_segments
+from .session import co_surgeon, same_session, supported_lines
+from .sides import SideWords, assign_sides, mark_prep
+
+__all__ = ["Extractor", "extract_text", "supported_lines", "MentionTable", "Record"]
+
+
+class Extractor:
+    def __init__(self, spine: Spine, side_words: SideWords = ()):
+        self.spine = spine
+        # side rules, to read a side inside a technique's own words ("took off the left facet")
+        self.side_words = list(side_words)
+        self.transitional = set(spine.transitional)
+
+    @classmethod
+    def for_pipeline(cls, pipeline) -> "Extractor":
+        sides = [
+            (re.compile(t.pattern, re.IGNORECASE), t.metadata["side"])
+            for t in pipeline.patterns.targets
+            if t.category == "SIDE" and isinstance(t.pattern, str) and not t.metadata.get("approach")
+            and t.metadata["side"] in ("left", "right", "bilateral")
+        ]
+        return cls(pipeline.grammar.spine, sides)
+
+    def __call__(self, doc: Doc) -> Extraction:
+        table = read_mentions(doc)
+        side_facts = assign_sides(table, self.side_words)
+        mark_prep(table)
+        ctx, copies = assign_levels(table, self.spine, self.transitional)
+        mentions = table.mentions + copies
+        arthrodesis = read_arthrodesis(mentions, ctx, side_facts.approach)
+        fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()
+        resolve_anaphora(mentions, fused, ctx)
+        segments, unattributed = build_segments(mentions, self.spine, fused, arthrodesis.approach_side, side_facts.level_sides)
+        session = same_session(mentions, arthrodesis, segments)
+        return Extraction(
+            arthrodesis=arthrodesis,
+            segments=segments,
+            same_session=session,
+            co_surgeon=co_surgeon(mentions),
+            supported_lines=supported_lines(segments, session),
+            unattributed_decompression=unattributed,
+            vague_cues=[m.evidence("vague") for m in mentions if m.kind == "VAGUE" and m.is_work],
+            mentions=[m.public() for m in mentions],
+        )
+
+
+@lru_cache(maxsize=4)
+def _extractor(pipeline) -> Extractor:
+    return Extractor.for_pipeline(pipeline)  # built once per pipeline, like the pipeline itself
+
+
+def extract_text(text: str, pipeline) -> Extraction:
+    """Text -> Extraction with a NotePipeline (pipeline.get_pipeline())."""
+    return _extractor(pipeline)(pipeline(text))
