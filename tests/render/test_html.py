@@ -38,6 +38,15 @@ def test_spans_are_highlighted_by_kind_and_status(extract, reference):
     assert re.search(r'<mark class="level[^"]*"[^>]*>L4-L5</mark>', html)
 
 
+def test_a_struck_through_span_says_why_on_hover(extract, reference):
+    html = render_html(report(extract, reference), NOTE)
+    negated = re.search(r'<mark class="technique negated"[^>]*title="([^"]*)"[^>]*>foraminotomy</mark>', html)
+    assert negated and "technique.foraminotomy" in negated.group(1) and "negated by the cue" in negated.group(1)
+    assert "context.negated_existence." in negated.group(1)
+    affirmed = re.search(r'<mark class="technique affirmed"[^>]*title="([^"]*)"[^>]*>laminotomy</mark>', html)
+    assert affirmed and "technique.laminotomy" in affirmed.group(1) and "cue" not in affirmed.group(1)
+
+
 def test_gaps_link_to_their_evidence(extract, reference):
     r = report(extract, reference)
     html = render_html(r, NOTE)

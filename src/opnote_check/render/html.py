@@ -67,6 +67,8 @@ def highlight_note(note: str, report: Report) -> str:
     for m in report.spans:
         if 0 <= m.start < m.end <= len(note):
             title = f"{m.kind}{': ' + m.value if m.value else ''} ({m.status})"
+            if m.explanation is not None:
+                title += " \u2014 " + m.explanation.describe(m.status)
             intervals[(m.start, m.end)] = (m.kind, m.status, title)
     for gap in report.gaps:
         for ev in gap.evidence:
