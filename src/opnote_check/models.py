@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Technique = Literal["laminectomy", "laminotomy", "facetectomy", "foraminotomy"]
 Laterality = Literal["left", "right", "bilateral"]
-MentionStatus = Literal["affirmed", "negated", "historical", "hypothetical", "imaging", "instrumentation", "bone_source", "attestation"]
+MentionStatus = Literal["affirmed", "negated", "historical", "hypothetical", "imaging", "instrumentation", "bone_source", "attestation", "state"]
 ArthrodesisTechnique = Literal[
     "TLIF",
     "PLIF",

@@ -36,6 +36,11 @@ TargetCategory = Literal[
     "ANAPHOR",
     "REPEAT",
     "BEYOND_PREP",
+    "PURPOSE",
+    "OPEN_WORK",
+    "ANTERIOR_APPROACH",
+    "RELATIVE_LEVEL",
+    "HARDWARE",
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}
@@ -52,7 +57,7 @@ SECTION_CATEGORIES = {
     "cosurgeon",
     "other",
 }
-CONTEXT_CATEGORIES = {"NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "IMAGING", "SCREW_ENTRY", "BONE_SOURCE", "ATTESTATION", "PSEUDO", "TERMINATE"}
+CONTEXT_CATEGORIES = {"NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "IMAGING", "SCREW_ENTRY", "BONE_SOURCE", "ATTESTATION", "STATE", "PSEUDO", "TERMINATE"}
 
 PACKAGED_DIR_CANDIDATES = (
     Path(__file__).resolve().parent / "patterns",  # installed wheel (force-included)

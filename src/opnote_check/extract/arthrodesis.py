@@ -10,16 +10,34 @@ from .mentions import WORK_SECTIONS, Record
 from .sides import OPPOSITE
 
 POSTERIOR = {"tlif", "plif", "posterior_interbody"}
+OTHER_INTERBODY = {"alif", "lateral"}
 
 
 def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mentions: list[Record]) -> Arthrodesis:
     work = [m for m in mentions if m.is_work and m.kind in ("ARTHRODESIS", "DEVICE")]
-    kinds = Counter(m.meta.get("arthrodesis", "device") for m in work)
+    anterior = any(m.kind == "ANTERIOR_APPROACH" and m.is_work for m in mentions)
     explicit = [m for m in work if m.meta.get("arthrodesis") in POSTERIOR]
-    generic = [m for m in work if m.meta.get("arthrodesis") == "interbody" or m.kind == "DEVICE"]
-    other_interbody = kinds["alif"] > 0 or kinds["lateral"] > 0
-    posterior = bool(explicit) or (bool(generic) and not other_interbody)
-    fused_mentions = explicit + ([] if other_interbody else generic)
+    posterior_levels = {i for m in explicit for i in m.levels}
+    other_levels = {i for m in work if m.meta.get("arthrodesis") in OTHER_INTERBODY for i in m.levels}
+    generic, anterior_generic = [], []
+    for m in work:
+        if not (m.meta.get("arthrodesis") == "interbody" or m.kind == "DEVICE"):
+            continue
+        if not m.levels and m.level_source != "anaphor":
+            continue  # an interbody arthrodesis needs an interspace: a cage with no level fuses nothing
+        if set(m.levels) & other_levels and not set(m.levels) & posterior_levels:
+            continue  # the cage of the ALIF / lateral fusion named at that level
+        if anterior and not set(m.levels) & posterior_levels:
+            anterior_generic.append(m)  # "anterior exposure ... discectomy and interbody fusion": an ALIF
+            continue
+        generic.append(m)
+    kinds = Counter(m.meta.get("arthrodesis", "device") for m in work)
+    if anterior_generic:
+        kinds["alif"] += len(anterior_generic)
+    other_interbody = bool(other_levels) or kinds["alif"] > 0 or kinds["lateral"] > 0
+    # a cage beside an ALIF / lateral fusion is theirs unless its level is fused from behind too
+    posterior = bool(explicit) or (bool(generic) and (not other_interbody or bool(set(i for m in generic for i in m.levels) - other_levels)))
+    fused_mentions = explicit + [m for m in generic if not other_interbody or set(m.levels) - other_levels]
     interspaces: set[str] = set()
     for m in fused_mentions:
         if m.level_source != "anaphor":

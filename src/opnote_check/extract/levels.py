@@ -1,26 +1,52 @@
 """Stage 3: every work mention gets its interspaces.
 
-A work mention in a clause saying "each of these levels" / "both levels" takes the fused
-interspaces (resolved once they are known); else the interspaces named in its own clause (a
-comma ends a clause, except inside a list of levels), else in another clause of its sentence;
-else the vertebrae named in its clause ("L4 and L5 laminectomies") mapped to interspaces (the
-level being worked on, else those the note works on); else the level carried over from the
-narrative ("Attention was then turned to L5-S1. ..."); else the note's only interspace. Words
-such as "multilevel" stop the carry-over: that work stays unattributed. A finding holds at every
-level of its sentence. Work "repeated in the same manner at L5-S1" is copied to that level.
+Where a work mention's interspaces come from, first rule that applies:
+
+1. "each of these levels" / "both levels" in its clause: the fused interspaces (resolved once
+   they are known, `resolve_anaphora`).
+2. Interspaces named in its own clause. When a clause names several interspaces for different
+   work ("laminotomy at L4-5 followed by a facetectomy at L5-S1", "left L4-5 laminotomy right
+   L5-S1 foraminotomy"), each technique binds to its own: the level it is done "at", else the
+   level written just before it. Relative references count as named levels once resolved ("the
+   level below", "the caudal level of the construct", "the index level", "the exiting L5 root").
+   A range beside screws or rods ("screws T12 to S1") names the instrumentation, not the work.
+3. Interspaces named in another clause of its sentence.
+4. Vertebrae named in its sentence ("L4 and L5 laminectomies", "the lower half of L3 and the
+   upper half of L4", "a complete L5 laminectomy"), mapped to interspaces.
+5. The level carried over from the narrative ("Attention was then turned to L5-S1. ..."). A level
+   the sentence only looks at (negated, preserved, left undisturbed) is not carried.
+6. The note's only interspace.
+
+Words such as "multilevel" stop the carry-over: that work stays unattributed. A finding holds at
+the levels of its own clause, else of its sentence. Work "repeated in the same manner" is copied
+from the step just described (the current paragraph at the previous level) to the new level.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..spine import Spine
 from .mentions import MentionTable, Record, Sentence
 
 WORK_KINDS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "DEVICE"}
 ACTION_KINDS = ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE")
+BINDING_KINDS = {"TECHNIQUE", "DECOMPRESSION"}
+HEAD_KINDS = {"TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"}  # work that is done at a level
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
+LEVEL_GLUE = {"and", "or", ",", "&", "as", "well", "the", "at", "both", "plus", "then", "through", "/"}
+OBJECT_OF = {"at", "of", "through", "across", "over", "in", "from", "on", "for"}  # "laminotomy at L4-5"
+SKIP_FORWARD = {"and", "or", ",", "&", "a", "an", "the", "with", "plus", "was", "were", "then", "also", "performed",
+                "done", "made", "carried", "out", "completed", "undertaken", "level", "levels", "interspace", "segment",
+                "on", "side", "sides", "both", "to", "be", "is", "are", "all", "partial", "medial", "wide", "complete",
+                "bilaterally", "left", "right", "bilateral", "first", "next", "similarly"}
+SKIP_BACKWARD = {"and", "or", ",", "&", "a", "an", "the", "at", "with", "plus", "then", "also", "level", "levels",
+                 "bilateral", "left", "right", "partial", "medial", "wide", "complete", "-", ":", "total", "full"}
+LOWER_PART = {"lower", "inferior", "caudal", "bottom", "distal", "underside", "undersurface", "caudad"}
+UPPER_PART = {"upper", "superior", "cephalad", "cranial", "top", "rostral", "proximal"}
+WHOLE = {"complete", "completed", "full", "total", "entire", "whole", "wide"}
+HARDWARE_JOIN = {"from", "to", "at", "were", "was", "placed", "inserted", "extending", "spanning", "in", "the", "bilaterally", "pedicle", "segmental"}
 
 ClauseLevels = dict[int, tuple[str, ...]]
 
@@ -30,20 +56,179 @@ class LevelContext:
     spine: Spine
     transitional: bool  # the note names a transitional vertebra (L6), so interspaces count with it
     work_set: set[str]  # interspaces named explicitly for work anywhere in the note
+    words: list[str] = field(default_factory=list)
+    construct: tuple[str, ...] = ()  # the interbody levels the note names, cranial to caudal
+    listed: set[str] = field(default_factory=set)  # interspaces the procedure list names for decompression
+    aliases: dict[str, str] = field(default_factory=dict)  # "index" / "previous" -> interspace
+    clause_start: dict[int, int] = field(default_factory=dict)
 
 
-def clause_levels(sentence: Sentence) -> ClauseLevels:
-    out: dict[int, list[str]] = defaultdict(list)
-    for m in sentence.mentions:
-        if m.kind == "LEVEL" and m.level.kind == "interspace" and m.status != "historical":
-            for i in m.level.interspaces:
-                if i not in out[m.clause]:
-                    out[m.clause].append(i)
-    return {k: tuple(v) for k, v in out.items()}
+def _is_level(m: Record) -> bool:
+    return m.kind == "LEVEL" and m.level.kind == "interspace" and m.status != "historical"
 
 
-def _other_clauses(m: Record, cl: ClauseLevels) -> tuple[str, ...]:
-    """Interspaces named in another clause of the sentence: the nearest before, else after."""
+# -- relative references ------------------------------------------------------------------------
+
+def learn_aliases(table: MentionTable, spine: Spine) -> dict[str, str]:
+    """"L4-L5 (index level)", "Index level: L5-S1", a prior operation at one level."""
+    aliases: dict[str, str] = {}
+    for s in table.sentences:
+        levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind == "interspace" and len(m.level.interspaces) == 1]
+        for ref in s.of_kind("RELATIVE_LEVEL"):
+            relation = ref.meta.get("relation")
+            if relation not in ("index", "previous"):
+                continue
+            for level in levels:
+                gap = ref.tstart - level.tend if level.tend <= ref.tstart else level.tstart - ref.tend
+                if 0 <= gap <= 3:
+                    aliases.setdefault(relation, level.level.interspaces[0])
+                    break
+    if "previous" not in aliases:
+        prior = {i for m in table.mentions if m.kind == "LEVEL" and m.status == "historical" for i in m.level.interspaces}
+        if len(prior) == 1:
+            aliases["previous"] = prior.pop()
+    return aliases
+
+
+def resolve_relative(ref: Record, s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> tuple[str, ...]:
+    relation = ref.meta.get("relation")
+    spine, transitional = ctx.spine, ctx.transitional
+    if relation in ("below", "above"):
+        if not carry:
+            return ()
+        step = 1 if relation == "below" else -1
+        base = carry[-1] if step > 0 else carry[0]
+        found = spine.neighbour(base, step, transitional)
+        return (found,) if found else ()
+    if relation in ("caudal_end", "cranial_end"):
+        construct = ctx.construct or spine.ordered(ctx.work_set)
+        if len(construct) < 2:
+            return ()
+        return (construct[-1] if relation == "caudal_end" else construct[0],)
+    if relation in ("index", "previous"):
+        alias = ctx.aliases.get(relation)
+        return (alias,) if alias else ()
+    if relation in ("exiting", "traversing"):
+        root = next((m for m in s.mentions if m.kind == "LEVEL" and m.level.kind in ("root", "vertebra")
+                     and 0 <= m.tstart - ref.tend <= 3), None)
+        if root is None:
+            return ()
+        vertebra = root.level.vertebrae[0]
+        found = (spine.interspace_below if relation == "exiting" else spine.interspace_above)(vertebra, transitional)
+        return (found,) if found else ()
+    return ()
+
+
+# -- clause levels ------------------------------------------------------------------------------
+
+def _hardware_ranges(s: Sentence, ctx: LevelContext) -> set[int]:
+    """Token starts of ranges that name the instrumentation ("screws T12 to S1", "L4-S1 pedicle screws")."""
+    hardware = s.of_kind("HARDWARE")
+    out = set()
+    for m in s.mentions:
+        if not (_is_level(m) and len(m.level.interspaces) >= 2):
+            continue
+        for h in hardware:
+            if h.tend <= m.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[h.tend : m.tstart]) and m.tstart - h.tend <= 6:
+                out.add(m.tstart)
+            elif m.tend <= h.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[m.tend : h.tstart]) and h.tstart - m.tend <= 2:
+                out.add(m.tstart)
+    return out
+
+
+@dataclass
+class LevelGroup:
+    """Level mentions of one clause written together ("L4-5 and L5-S1")."""
+
+    tstart: int
+    tend: int
+    interspaces: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...]  # the interspaces of each member
+
+
+def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dict[int, list[LevelGroup]]:
+    hardware = _hardware_ranges(s, ctx)
+    named: list[tuple[Record, tuple[str, ...]]] = []
+    for m in s.mentions:
+        if _is_level(m) and m.tstart not in hardware:
+            named.append((m, m.level.interspaces))
+        elif m.kind == "RELATIVE_LEVEL" and m.status != "historical":
+            resolved = resolve_relative(m, s, ctx, carry)
+            if resolved and not (m.meta.get("relation") in ("exiting", "traversing") and any(
+                _is_level(x) and x.clause == m.clause for x in s.mentions
+            )):
+                named.append((m, resolved))
+    groups: dict[int, list[LevelGroup]] = defaultdict(list)
+    for m, interspaces in named:
+        current = groups[m.clause]
+        if current and all(not w.strip() or w in LEVEL_GLUE for w in ctx.words[current[-1].tend : m.tstart]):
+            last = current[-1]
+            current[-1] = LevelGroup(last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)), last.parts + (tuple(interspaces),))
+        else:
+            current.append(LevelGroup(m.tstart, m.tend, tuple(interspaces), (tuple(interspaces),)))
+    return groups
+
+
+def clause_levels(groups: dict[int, list[LevelGroup]]) -> ClauseLevels:
+    return {c: tuple(dict.fromkeys(i for g in gs for i in g.interspaces)) for c, gs in groups.items() if gs}
+
+
+def _interleaved(groups: list[LevelGroup], heads: list[Record]) -> bool:
+    """Work and levels alternate in the clause ("laminotomy at L4-5 followed by a facetectomy at
+    L5-S1", "L4-5 laminotomy L5-S1 foraminotomy"): each piece of work has its own level. When all
+    the work comes before (or after) all the levels, every level holds for all of it."""
+    if len({g.interspaces for g in groups}) < 2:
+        return False
+    for a, b in zip(groups, groups[1:]):
+        if any(a.tend <= h.tstart < b.tstart for h in heads):
+            return True
+    for a, b in zip(heads, heads[1:]):
+        if any(a.tend <= g.tstart < b.tstart for g in groups):
+            return True
+    return False
+
+
+def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelContext) -> LevelGroup | None:
+    """Of several level groups in a clause, the one this technique is done at."""
+    words = ctx.words
+    others = [x for x in s.mentions if x.kind in HEAD_KINDS - BINDING_KINDS | {"FINDING", "HARDWARE"} and x.tstart >= m.tend
+              and not (m.kind in HEAD_KINDS - BINDING_KINDS and x.kind in HEAD_KINDS - BINDING_KINDS)]
+    stop = min((x.tstart for x in others), default=len(words))
+    for g in groups:  # forward: "<techniques> at L4-5"
+        if g.tstart < m.tend or g.tstart > stop:
+            continue
+        between = [w for w in words[m.tend : g.tstart] if w.strip()]
+        techniques_between = {x.tstart for x in s.mentions if x.kind in HEAD_KINDS and m.tend <= x.tstart < g.tstart}
+        plain = [w for i, w in enumerate(words[m.tend : g.tstart], m.tend) if w.strip() and not any(
+            x.tstart <= i < x.tend for x in s.mentions if x.tstart in techniques_between or x.kind == "SIDE")]
+        if m.kind not in BINDING_KINDS:
+            plain = [w for w in plain if w not in ("cage", "cages", "interbody", "fusion")]
+        if between and between[-1] in OBJECT_OF and all(w in SKIP_FORWARD or w in OBJECT_OF for w in plain) and len(plain) <= 8:
+            return g
+        break
+    before = [g for g in groups if g.tend <= m.tstart]
+    if before:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy and foraminotomy"
+        g = before[-1]
+        plain = [w for i, w in enumerate(words[g.tend : m.tstart], g.tend) if w.strip() and not any(
+            x.tstart <= i < x.tend for x in s.mentions if x.kind in HEAD_KINDS or x.kind == "SIDE")]
+        if all(w in SKIP_BACKWARD for w in plain) and len(plain) <= 4:
+            return g
+    return None
+
+
+def _per_level_list(s: Sentence, groups: dict[int, list[LevelGroup]], ctx: LevelContext) -> bool:
+    """Two or more clauses of the sentence open with their own level."""
+    opening = 0
+    for clause, gs in groups.items():
+        start = ctx.clause_start.get(clause, gs[0].tstart)
+        lead = [w for w in ctx.words[start : gs[0].tstart] if w.strip() and w not in (",", "and", "-", "at", ":")]
+        opening += not lead
+    return opening >= 2
+
+
+def _explicit(m: Record, cl: ClauseLevels) -> tuple[str, ...]:
+    if m.clause in cl:
+        return cl[m.clause]
     before = [c for c in cl if c < m.clause]
     if before:
         return cl[max(before)]
@@ -53,79 +238,132 @@ def _other_clauses(m: Record, cl: ClauseLevels) -> tuple[str, ...]:
     return ()
 
 
-def _explicit(m: Record, cl: ClauseLevels) -> tuple[str, ...]:
-    return cl.get(m.clause) or _other_clauses(m, cl)
+# -- vertebrae ----------------------------------------------------------------------------------
+
+def _vertebra_part(x: Record, ctx: LevelContext) -> str | None:
+    """"the lower half of L3" -> "lower"; "the superior L5 lamina" -> "upper"."""
+    for w in reversed(ctx.words[max(0, x.tstart - 4) : x.tstart]):
+        if w in LOWER_PART:
+            return "lower"
+        if w in UPPER_PART:
+            return "upper"
+    return None
 
 
-def from_vertebrae(vertebrae: list[str], ctx: LevelContext, carry: tuple[str, ...]) -> tuple[str, ...]:
-    """Interspaces for work named by vertebrae: the carried level when it is beside them, else
-    those the note works on, else the interspaces between them, else the one below each."""
+def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry: tuple[str, ...]) -> tuple[str, ...]:
+    """Interspaces for work named by vertebrae."""
     spine, transitional = ctx.spine, ctx.transitional
+    names = [v for x in vertebrae for v in x.level.vertebrae]
+    parts = [(x, _vertebra_part(x, ctx)) for x in vertebrae]
+    if all(part for _, part in parts):  # "the lower half of L3 and the upper half of L4"
+        out = []
+        for x, part in parts:
+            for v in x.level.vertebrae:
+                i = (spine.interspace_below if part == "lower" else spine.interspace_above)(v, transitional)
+                if i:
+                    out.append(i)
+        counted = [i for i in dict.fromkeys(out) if out.count(i) > 1] or list(dict.fromkeys(out))
+        return tuple(counted)
     candidates: list[str] = []
-    for v in vertebrae:
+    for v in names:
         for i in spine.adjacent_interspaces(v, transitional):
             if i not in candidates:
                 candidates.append(i)
-    if carry and all(c in candidates for c in carry):
+    whole = m.meta.get("technique") == "laminectomy" and any(
+        w in WHOLE for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
+    )
+    if carry and all(c in candidates for c in carry) and not whole:
         return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
-    chosen = tuple(c for c in candidates if c in ctx.work_set)
-    if chosen:
-        return chosen
-    if len(set(vertebrae)) > 1:
-        between = spine.between(tuple(vertebrae), transitional)
+    for pool in (ctx.listed, ctx.work_set):
+        chosen = tuple(c for c in candidates if c in pool)
+        if chosen and (whole or len(chosen) == 1 or len(set(names)) > 1 or pool is ctx.work_set):
+            return chosen
+    if len(set(names)) > 1:
+        between = spine.between(tuple(names), transitional)
         if between:
             return between
-    below = [spine.interspace_below(v, transitional) for v in vertebrae]
+    below = [spine.interspace_below(v, transitional) for v in names]
     return tuple(dict.fromkeys(b for b in below if b))
 
 
-def resolve(m: Record, s: Sentence, cl: ClauseLevels, ctx: LevelContext, carry: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+# -- resolution ---------------------------------------------------------------------------------
+
+def resolve(
+    m: Record, s: Sentence, groups: dict[int, list[LevelGroup]], cl: ClauseLevels, ctx: LevelContext, carry: tuple[str, ...]
+) -> tuple[tuple[str, ...], str]:
     """The interspaces of one work mention and where they came from (see the module docstring)."""
-    if m.kind == "FINDING" and cl:  # a finding stated for several levels holds at each of them
+    if m.kind == "FINDING" and cl:
+        # a finding stated for several levels holds at each of them -- but in a list of per-level
+        # facts ("L3-4 mild stenosis, L4-5 severe stenosis, L5-S1 normal disc") at its own only
+        if m.clause in cl and _per_level_list(s, groups, ctx):
+            return cl[m.clause], "explicit"
         return tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])), "explicit"
     if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
         return (), "anaphor"
+    own = groups.get(m.clause, [])
+    if len(own) > 1 and m.kind in HEAD_KINDS and _interleaved(own, [x for x in s.mentions if x.kind in HEAD_KINDS and x.clause == m.clause]):
+        bound = _bound_group(m, own, s, ctx)
+        if bound is not None:
+            return bound.interspaces, "explicit"
     explicit = _explicit(m, cl)
     if explicit:
         return explicit, "explicit"
     if s.anaphor_clauses and not s.vague:
         return (), "anaphor"
-    named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra"]
+    named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
     if m.kind != "FINDING":
-        in_clause = [v for x in named if x.clause == m.clause for v in x.level.vertebrae]
+        in_clause = [x for x in named if x.clause == m.clause]
         if in_clause:
-            return from_vertebrae(in_clause, ctx, carry), "vertebra"
+            return from_vertebrae(in_clause, m, ctx, carry), "vertebra"
+        if named and m.kind in BINDING_KINDS:  # "... removed en bloc (Gill laminectomy)"; vertebrae of its sentence beat the carry
+            return from_vertebrae(named, m, ctx, carry), "vertebra"
     if carry and not s.vague and not s.is_item:
         return carry, "carried"
-    if named and m.kind != "FINDING":  # "... removed en bloc (Gill laminectomy)"
-        return from_vertebrae([v for x in named for v in x.level.vertebrae], ctx, carry), "vertebra"
+    if named and m.kind != "FINDING":
+        return from_vertebrae(named, m, ctx, carry), "vertebra"
     if len(ctx.work_set) == 1 and not s.vague:
         return tuple(ctx.work_set), "single level"  # the note works on one interspace only
     return (), ""
 
 
-def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[Record]) -> list[Record]:
-    """"This process was then repeated in similar fashion at L5-S1": the techniques done at the
-    previous level count at the new one, with the repeat phrase as their evidence."""
+def _copy(source: Record, cue: Record, target: tuple[str, ...], sides: set[str]) -> Record:
+    return replace(
+        source,
+        start=cue.start, end=cue.end, tstart=cue.tstart, tend=cue.tend, text=cue.text,
+        sent=cue.sent, clause=cue.clause, rule_id=cue.rule_id,
+        levels=target, level_source="repeated", sides=set(sides),
+        side_evidence=list(source.side_evidence), meta=dict(source.meta),
+    )
+
+
+def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[Record], previous: list[Record]) -> list[Record]:
+    """"This process was then repeated in similar fashion at L5-S1": the step just described (the
+    techniques of the current paragraph at the previous level) counts at the new level, with the
+    repeat phrase as its evidence. "We then moved to L5-S1. The facet was taken down here exactly
+    as above.": the level moved just before, so the previous level's work is the source. A repeat
+    sentence that names its own techniques copies only those (with their sides)."""
     cue = next((m for m in s.mentions if m.kind == "REPEAT" and m.is_work), None)
-    if cue is None or not block:
+    if cue is None:
         return []
-    target = tuple(i for levels in cl.values() for i in levels if i not in carry)
-    if not target:
+    target = tuple(dict.fromkeys(i for levels in cl.values() for i in levels if i not in carry))
+    source = block
+    if not target and carry and not block and previous:
+        target, source = carry, previous  # the level moved just before the repeat
+    if not target or not source:
         return []
+    named = {m.meta.get("technique") for m in s.mentions if m.kind == "TECHNIQUE" and m.affirmed}
     copies = []
-    for technique in dict.fromkeys(m.meta["technique"] for m in block):
-        source = next(m for m in block if m.meta["technique"] == technique)
-        copies.append(
-            replace(
-                source,
-                start=cue.start, end=cue.end, tstart=cue.tstart, tend=cue.tend, text=cue.text,
-                sent=cue.sent, clause=cue.clause, rule_id=cue.rule_id,
-                levels=tuple(dict.fromkeys(target)), level_source="repeated",
-                sides=set().union(*(m.sides for m in block if m.meta["technique"] == technique)),
-                side_evidence=list(source.side_evidence), meta=dict(source.meta),
-            )
-        )
+    for technique in dict.fromkeys(m.meta["technique"] for m in source):
+        if named and technique not in named:
+            continue  # "A foraminotomy was repeated in the same manner at L5-S1": only the foraminotomy
+        first = next(m for m in source if m.meta["technique"] == technique)
+        sides = set().union(*(m.sides for m in source if m.meta["technique"] == technique))
+        if named:
+            for own in (m for m in s.mentions if m.kind == "TECHNIQUE" and m.meta.get("technique") == technique):
+                if not own.sides:
+                    own.sides.update(sides)  # "the facet was taken down here exactly as above": its side too
+            continue
+        copies.append(_copy(first, cue, target, sides))
     return copies
 
 
@@ -133,48 +371,85 @@ def assign_levels(table: MentionTable, spine: Spine, transitional_names: set[str
     """Give every work mention its interspaces. Returns the level context (with the explicit work
     set) and the technique mentions copied to a level where the note says the same work was repeated."""
     sentences = table.sentences
-    per_sentence = [clause_levels(s) for s in sentences]
     transitional = any(transitional_names & set(m.level.vertebrae) for m in table.mentions if m.level is not None)
-    work_set: set[str] = set()
-    for s, cl in zip(sentences, per_sentence):
+    ctx = LevelContext(spine, transitional, set(), table.words, clause_start=table.clause_start)
+    static = [clause_groups(s, ctx, ()) for s in sentences]
+    construct: list[str] = []
+    for s, groups in zip(sentences, static):
+        cl = clause_levels(groups)
         for m in s.of_kind(*ACTION_KINDS):
             if m.is_work:
-                work_set.update(_explicit(m, cl))
-    ctx = LevelContext(spine, transitional, work_set)
+                explicit = _explicit(m, cl)
+                ctx.work_set.update(explicit)
+                if m.section in ("procedure", "description", "other", None) and m.kind in ("ARTHRODESIS", "DEVICE") and m.meta.get("arthrodesis") != "posterolateral":
+                    construct.extend(explicit)
+                if m.section == "procedure" and m.kind in BINDING_KINDS:
+                    ctx.listed.update(explicit)
+    ctx.construct = spine.ordered(construct)
+    ctx.aliases = learn_aliases(table, spine)
     carry: tuple[str, ...] = ()
-    block: list[Record] = []  # technique mentions done at the carried level(s)
+    block: list[Record] = []  # technique mentions done at the carried level(s), this paragraph
+    previous: list[Record] = []  # the block of the level before the current one
     copies: list[Record] = []
-    section = "start"
-    for s, cl in zip(sentences, per_sentence):
+    section, paragraph = "start", -1
+    for s, groups0 in zip(sentences, static):
         if s.section != section:
-            carry, section, block = (), s.section, []
+            carry, section, block, previous = (), s.section, [], []
+        if s.paragraph != paragraph:
+            paragraph = s.paragraph
+            if block:
+                previous, block = block, []
+        groups = clause_groups(s, ctx, carry) if s.of_kind("RELATIVE_LEVEL") else groups0
+        cl = clause_levels(groups)
         last_resolved: tuple[str, ...] = ()
         for m in s.mentions:
             if m.kind not in WORK_KINDS:
                 continue
-            m.levels, m.level_source = resolve(m, s, cl, ctx, carry)
+            m.levels, m.level_source = resolve(m, s, groups, cl, ctx, carry)
             if m.levels and m.affirmed and m.kind != "FINDING":
                 last_resolved = m.levels
-        copies.extend(repeated(s, cl, carry, block))
+        copies.extend(repeated(s, cl, carry, block, previous))
         if s.is_item:
             continue
         if last_resolved and last_resolved != carry:
-            block = []
+            previous, block = (block or previous), []
         block.extend(m for m in s.mentions if m.kind == "TECHNIQUE" and m.is_work and m.levels)
         if last_resolved and len(last_resolved) <= MAX_CARRY_WIDTH:
             carry = last_resolved
         else:
             named = [
                 i
-                for x in s.mentions
+                for c, gs in groups.items()
+                for g in gs
+                if _affirmed_group(s, g)
                 # a single interspace named ("Attention was turned to L5-S1"); a range is
                 # usually the incision or the exposure, not the level being worked on
-                if x.kind == "LEVEL" and x.level.kind == "interspace" and x.affirmed and len(x.level.interspaces) == 1
-                for i in x.level.interspaces
+                for part in g.parts
+                if len(part) == 1
+                for i in part
             ]
+            if not named and not s.of_kind("HARDWARE", "ARTHRODESIS", "DEVICE"):
+                named = list(_adjacent_pair(s, ctx))  # "instability of the facets at T12 and L1. These facets ..."
             if named and tuple(dict.fromkeys(named)) != carry:
-                carry, block = tuple(dict.fromkeys(named)), []
+                previous, block = (block or previous), []
+                carry = tuple(dict.fromkeys(named))
     return ctx, copies
+
+
+def _adjacent_pair(s: Sentence, ctx: LevelContext) -> tuple[str, ...]:
+    """Two adjacent vertebrae named together ("the facets at T12 and L1") in a sentence that names
+    no other level: the interspace between them."""
+    levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind != "root"]
+    if len(levels) != 2 or not all(m.affirmed and m.level.kind == "vertebra" for m in levels):
+        return ()
+    first, second = levels
+    if second.tstart - first.tend > 3:
+        return ()
+    return ctx.spine.between(first.level.vertebrae + second.level.vertebrae, ctx.transitional)
+
+
+def _affirmed_group(s: Sentence, g: LevelGroup) -> bool:
+    return all(m.affirmed for m in s.mentions if m.kind in ("LEVEL", "RELATIVE_LEVEL") and g.tstart <= m.tstart < g.tend)
 
 
 def resolve_anaphora(mentions: list[Record], fused: set[str], ctx: LevelContext) -> None:

@@ -30,6 +30,7 @@ STATUS_ORDER = (
     ("SCREW_ENTRY", "instrumentation"),
     ("BONE_SOURCE", "bone_source"),
     ("ATTESTATION", "attestation"),
+    ("STATE", "state"),  # "already well decompressed from the first operation": a state, not work
 )
 
 
@@ -57,7 +58,8 @@ class Record:
     level_source: str = ""
     sides: set[str] = field(default_factory=set)
     side_evidence: list["Record"] = field(default_factory=list)
-    prep: bool = False
+    prep: bool = False  # bone removed only to reach the disc for the interbody device
+    purpose: bool = False  # bone removed for another purpose (a foreign body, a biopsy, a dural repair)
 
     @property
     def affirmed(self) -> bool:
@@ -105,6 +107,9 @@ class Sentence:
     section: str | None
     text: str
     mentions: list[Record]
+    paragraph: int = 0  # a blank line starts a new paragraph
+    start: int = 0  # first token
+    end: int = 0  # one past the last token
 
     @property
     def vague(self) -> bool:
@@ -122,6 +127,8 @@ class Sentence:
 class MentionTable:
     mentions: list[Record]
     sentences: list[Sentence]
+    words: list[str] = field(default_factory=list)  # lower-cased token texts, by token index
+    clause_start: dict[int, int] = field(default_factory=dict)  # clause id -> its first token
 
 
 def _sections(doc: Doc, texts: list[str]) -> list[str | None]:
@@ -177,14 +184,19 @@ def read_mentions(doc: Doc) -> MentionTable:
     sent_of = [0] * n
     sentences: list[Sentence] = []
     clause = 0
+    clause_start: dict[int, int] = {}
+    paragraph = 0
     for s_index, sent in enumerate(doc.sents):
         a, b = sent.start, sent.end
         clause += 1
+        if a > 0 and texts[a - 1].count("\n") >= 2:
+            paragraph += 1
         for i in range(a, b):
             text = texts[i]
             if text in CLAUSE_BREAKS or (text == "," and not _continues_levels(texts, i, level_starts, level_ends)):
                 clause += 1  # a comma ends a clause, except in a list of levels ("L3-L4, L4-L5 and at L5-S1")
             clause_of[i] = clause
+            clause_start.setdefault(clause, i)
         sent_of[a:b] = [s_index] * (b - a)
         words = [texts[i] for i in range(a, min(b, a + 6)) if texts[i].strip()]
         # A numbered or bulleted line of a procedure list stands alone; bullets in a narrative do not.
@@ -193,7 +205,7 @@ def read_mentions(doc: Doc) -> MentionTable:
             or words[0] in {"-", "*", "\u2022"}
             or (len(words[0]) <= 3 and words[0][:-1].isdigit() and words[0][-1:] in ".)")
         )
-        sentences.append(Sentence(s_index, is_item, section_of[a], sent.text.lower(), []))
+        sentences.append(Sentence(s_index, is_item, section_of[a], sent.text.lower(), [], paragraph, a, b))
     mentions = []
     for span in spans:
         status, cue = _status(span)
@@ -225,4 +237,4 @@ def read_mentions(doc: Doc) -> MentionTable:
     mentions.sort(key=lambda m: (m.start, m.end))
     for m in mentions:
         sentences[m.sent].mentions.append(m)
-    return MentionTable(mentions, sentences)
+    return MentionTable(mentions, sentences, [t.lower() for t in texts], clause_start)

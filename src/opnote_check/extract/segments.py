@@ -46,7 +46,7 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list
     """Decompressive work per interspace, and the work no level could be found for."""
     # "Nerve root decompression" by a catheter is not surgery: generic decompression counts only
     # in a note that documents open work (a named technique or an arthrodesis).
-    open_surgery = any(m.kind in ("TECHNIQUE", "ARTHRODESIS", "DEVICE") and m.is_work for m in mentions)
+    open_surgery = any(m.kind in ("TECHNIQUE", "ARTHRODESIS", "DEVICE", "OPEN_WORK") and m.is_work for m in mentions)
     by_level: dict[str, list[Record]] = defaultdict(list)
     unattributed: list[Evidence] = []
     for m in mentions:
@@ -87,15 +87,19 @@ def build_segments(
                 findings[level].append(m)
     segments = []
     for level in spine.ordered(by_level):
-        work = by_level[level]
+        found = findings.get(level, [])
+        neural = any(f.meta.get("kind") in NEURAL_FINDING_KINDS for f in found)
+        # Bone removed to retrieve a foreign body, for a biopsy or a dural repair is decompression
+        # only where compressed neural elements are documented.
+        work = [m for m in by_level[level] if neural or not m.purpose]
+        if not work:
+            continue
         techniques = [t for t in TECHNIQUES if any(m.meta.get("technique") == t for m in work)]
         # "the lamina was removed" reads as a laminotomy unless the level has a named laminectomy
         if "laminectomy" in techniques and all(m.meta.get("weak") for m in work if m.meta.get("technique") == "laminotomy"):
             techniques = [t for t in techniques if t != "laminotomy"]
-        found = findings.get(level, [])
         is_fused = level in fused
         tech_mentions = [m for m in work if m.kind == "TECHNIQUE"]
-        neural = any(f.meta.get("kind") in NEURAL_FINDING_KINDS for f in found)
         generic = [m for m in work if m.kind == "DECOMPRESSION"]
         # The surgeon says this level was decompressed: with its level or side named, or with
         # compressed neural elements documented there.
@@ -106,7 +110,7 @@ def build_segments(
         prep_only = (
             is_fused
             and bool(tech_mentions)
-            and (all(m.prep for m in tech_mentions) or ("foraminotomy" not in techniques and not neural))
+            and (all(m.prep or m.purpose for m in tech_mentions) or ("foraminotomy" not in techniques and not neural))
             and not asserted
         )
         technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)

@@ -79,10 +79,15 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
 
 
 def mark_prep(table: MentionTable) -> None:
-    """"... facet was removed for the approach": the cue marks the nearest technique."""
+    """"... facet was removed for the approach": the cue marks the nearest technique as interbody
+    preparation; "... to retrieve the broken drill bit", "for a biopsy": as done for another purpose."""
     for s in table.sentences:
         techniques = s.of_kind("TECHNIQUE")
-        for cue in s.of_kind("PREP"):
+        for cue in s.of_kind("PREP", "PURPOSE"):
             found = nearest(cue, techniques, max_gap=MAX_PREP_GAP, cross_clause_gap=MAX_PREP_GAP)
-            if found is not None:
+            if found is None or not cue.affirmed:
+                continue
+            if cue.kind == "PREP":
                 found.prep = True
+            else:
+                found.purpose = True

@@ -30,7 +30,7 @@ mark.side{background:#ece3ff}mark.finding{background:#ffe2c2}mark.arthrodesis,ma
 mark.prep{background:#e9ebee}mark.same_session,mark.staging,mark.cosurgeon{background:#fde2f0}mark.vague,mark.anaphor{background:#ffd9d9}
 mark.evidence{outline:1px dashed #98a2b3}
 mark.negated{text-decoration:line-through;opacity:.65}mark.historical{font-style:italic;text-decoration:underline dotted}
-mark.hypothetical{text-decoration:underline dashed}mark.imaging,mark.instrumentation,mark.bone_source{opacity:.6}
+mark.hypothetical{text-decoration:underline dashed}mark.imaging,mark.instrumentation,mark.bone_source,mark.attestation,mark.state{opacity:.6}
 mark.flash{animation:flash 1.6s ease-out 1;outline:2px solid #d92d20}
 @keyframes flash{0%{background:#ffec3d}100%{}}
 .legend mark{margin-right:6px;font-size:12px}
