@@ -109,7 +109,7 @@ def resolve_relative(ref: Record, s: Sentence, ctx: LevelContext, carry: tuple[s
         alias = ctx.aliases.get(relation)
         return (alias,) if alias else ()
     if relation in ("exiting", "traversing"):
-        root = next((m for m in s.mentions if m.kind == "LEVEL" and m.level.kind in ("root", "vertebra")
+        root = next((m for m in s.mentions if m.kind in ("LEVEL", "ROOT") and m.level is not None and m.level.kind in ("root", "vertebra")
                      and 0 <= m.tstart - ref.tend <= 3), None)
         if root is None:
             return ()

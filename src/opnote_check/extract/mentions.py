@@ -21,6 +21,8 @@ from ..pipeline import SPAN_GROUP
 WORK_SECTIONS = {"procedure", "description", "findings", "other", None}
 LIST_GLUE = {"and", "or", "at", "to", "then"}
 LIST_SECTIONS = {"procedure", "planned", "diagnosis", "plan"}
+ONE_LINE_SECTIONS = {"admin"}
+ONE_PARAGRAPH_SECTIONS = {"indications"}
 CLAUSE_BREAKS = {";", ":", "(", ")", "[", "]"}
 STATUS_ORDER = (
     ("NEGATED_EXISTENCE", "negated"),
@@ -135,11 +137,13 @@ def _sections(doc: Doc, texts: list[str]) -> list[str | None]:
     section_of: list[str | None] = [None] * len(texts)
     for sec in doc._.sections:
         section_of[sec.title_start : sec.body_end] = [sec.category] * (sec.body_end - sec.title_start)
-        if sec.category == "admin":
-            # An administrative heading (SURGEON:, EBL:, Neuromonitoring:) heads one line only:
-            # narrative that follows it without a heading of its own is narrative again.
+        if sec.category in ONE_LINE_SECTIONS or sec.category in ONE_PARAGRAPH_SECTIONS:
+            # An administrative heading (SURGEON:, EBL:) heads one line, an Indications or History
+            # heading one paragraph: narrative that follows without a heading of its own is
+            # narrative again.
+            breaks = 1 if sec.category in ONE_LINE_SECTIONS else 2
             for i in range(sec.body_start, sec.body_end):
-                if "\n" in texts[i]:
+                if texts[i].count("\n") >= breaks:
                     section_of[i + 1 : sec.body_end] = [None] * (sec.body_end - i - 1)
                     break
     return section_of

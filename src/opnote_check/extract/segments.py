@@ -25,9 +25,12 @@ def finding_label(m: Record) -> str:
     return m.meta.get("finding", m.text.lower())
 
 
-def _laterality(work: list[Record], approach_side: str | None, level_sides: set[str]) -> str | None:
+def _laterality(work: list[Record], approach_side: str | None, level_sides: set[str], level_approach: str | None) -> str | None:
     sides: set[str] = set()
     for m in work:
+        if level_approach and not m.sides and m.meta.get("technique") == "facetectomy" and m.kind == "TECHNIQUE":
+            sides.add(level_approach)  # "TLIF from the left at L4-5: facetectomy, discectomy, cage"
+            continue
         for side in m.sides:
             if side == "contralateral":
                 side = OPPOSITE.get(approach_side or "", "")
@@ -40,6 +43,16 @@ def _laterality(work: list[Record], approach_side: str | None, level_sides: set[
     if "bilateral" in sides or {"left", "right"} <= sides:
         return "bilateral"
     return "left" if "left" in sides else "right" if "right" in sides else None
+
+
+def _approach_by_level(mentions: list[Record]) -> dict[str, str]:
+    """The side a posterior interbody fusion is done from, per fused level ("left TLIF L4-5")."""
+    sides: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.kind == "ARTHRODESIS" and m.is_work and m.sides:
+            for level in m.levels:
+                sides[level].update(m.sides)
+    return {level: next(iter(s)) for level, s in sides.items() if len(s) == 1}
 
 
 def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list[Evidence]]:
@@ -69,8 +82,10 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list
         if m.kind == "TECHNIQUE" and m.status == "negated" and m.section not in ("procedure", "planned")
         for level in m.levels
     }
+    # ... and takes back what a "repeated in the same manner" would copy there.
     kept = {
-        level: [m for m in work if not (m.section == "procedure" and (level, m.meta.get("technique")) in denied)]
+        level: [m for m in work if not ((m.section == "procedure" or m.level_source == "repeated")
+                                        and (level, m.meta.get("technique")) in denied)]
         for level, work in by_level.items()
     }
     return {level: work for level, work in kept.items() if work}, unattributed
@@ -80,6 +95,7 @@ def build_segments(
     mentions: list[Record], spine: Spine, fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]]
 ) -> tuple[list[Segment], list[Evidence]]:
     by_level, unattributed = work_by_level(mentions)
+    approach_at = _approach_by_level(mentions)
     findings: dict[str, list[Record]] = defaultdict(list)
     for m in mentions:
         if m.kind == "FINDING" and m.is_work:
@@ -124,7 +140,7 @@ def build_segments(
                 interspace=level,
                 fused=is_fused,
                 techniques=techniques,
-                laterality=_laterality(work, approach_side, level_sides.get(level, set())),
+                laterality=_laterality(work, approach_side, level_sides.get(level, set()), approach_at.get(level)),
                 findings=list(dict.fromkeys(finding_label(f) for f in found)),
                 prep_only=prep_only,
                 technique_named=technique_named,

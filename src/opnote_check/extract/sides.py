@@ -29,12 +29,18 @@ class SideFacts:
     level_sides: dict[str, set[str]]  # sides that stand beside a level and qualify no technique
 
 
-def nearest(side: Record, candidates: list[Record], max_gap: int = MAX_SIDE_GAP, cross_clause_gap: int = MAX_CROSS_CLAUSE_GAP) -> Record | None:
+def nearest(
+    side: Record, candidates: list[Record], max_gap: int = MAX_SIDE_GAP, cross_clause_gap: int = MAX_CROSS_CLAUSE_GAP,
+    words: list[str] = (),
+) -> Record | None:
     """The candidate in the side word's clause closest to it. A side word usually precedes its
-    noun ("left laminotomy"); "on the right", "bilaterally" usually follow it."""
+    noun ("left laminotomy"); "on the right", "bilaterally" usually follow it. A bracket does not
+    separate a side from its noun, a semicolon does ("laminotomy; left foraminotomy")."""
     prefer_before = side.meta.get("attach") == "before"
     best, best_key = None, None
     for t in candidates:
+        if t.clause != side.clause and words and ";" in words[min(side.tend, t.tend) : max(side.tstart, t.tstart)]:
+            continue
         if t.tstart >= side.tend:
             gap, before = t.tstart - side.tend, False
         elif side.tstart >= t.tend:
@@ -60,22 +66,56 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
         for m in s.of_kind("TECHNIQUE"):
             if len(m.text) > 20:  # a side inside a technique's own words ("took off the left facet")
                 m.sides.update(side for rx, side in side_words if rx.search(m.text))
+        fusions = [m for m in s.of_kind("ARTHRODESIS") if m.meta.get("arthrodesis") in ("tlif", "plif", "posterior_interbody")]
         for side in s.of_kind("SIDE"):
             if side.meta.get("approach"):
                 approach.append(side)
+                if side.affirmed and side.meta["side"] in OPPOSITE:
+                    for fusion in fusions:  # "TLIF from the left at L4-5"
+                        fusion.sides.add(side.meta["side"])
                 continue
-            best = nearest(side, targets)
+            best = nearest(side, targets, words=table.words)
             if best is None:
-                level = nearest(side, levels)
+                level = nearest(side, levels, words=table.words)
                 if level is not None and side.is_work and (level.tstart - side.tend <= 1 and side.tstart - level.tend <= 1):
                     for i in level.level.interspaces:
                         level_sides[i].add(side.meta["side"])
+                elif _trails_a_fusion(side, s, table.words):
+                    approach.append(side)  # "TLIF L3-4 and L4-5, right"
+                    for fusion in fusions:
+                        fusion.sides.add(side.meta["side"])
             elif best.kind in ("TECHNIQUE", "DECOMPRESSION"):
                 best.sides.add(side.meta["side"])
                 best.side_evidence.append(side)
+            elif best.kind == "ROOT":
+                freed = _decompression_of_root(best, s)
+                if freed is not None:  # "the right L4 root was then decompressed until mobile"
+                    freed.sides.add(side.meta["side"])
+                    freed.side_evidence.append(side)
             elif best.kind == "ARTHRODESIS" and side.meta["side"] in OPPOSITE and side.affirmed:
                 approach.append(side)
+                best.sides.add(side.meta["side"])
     return SideFacts(approach, level_sides)
+
+
+def _decompression_of_root(root: Record, s) -> Record | None:
+    """The decompression whose object is this root: "the right L4 root was decompressed",
+    "decompressing the left L5 root" (a root that is compressed is a finding, not work)."""
+    for m in s.of_kind("DECOMPRESSION", "TECHNIQUE"):
+        if m.clause == root.clause and (0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 3):
+            return m
+    return None
+
+
+def _trails_a_fusion(side: Record, s, words: list[str]) -> bool:
+    """A side closing a clause that names a posterior interbody fusion and its levels."""
+    if side.meta["side"] not in OPPOSITE or not side.affirmed:
+        return False
+    after = [w for w in words[side.tend : s.end] if w.strip()]
+    if after and after[0] not in (".", ";", ")", "\n"):
+        return False
+    fusions = [m for m in s.of_kind("ARTHRODESIS") if m.tend <= side.tstart and m.meta.get("arthrodesis") in ("tlif", "plif", "posterior_interbody")]
+    return bool(fusions) and side.tstart - fusions[-1].tend <= 14
 
 
 def mark_prep(table: MentionTable) -> None:
