@@ -38,6 +38,8 @@ class Lexicon(BaseModel):
     range_words: list[str]
     root_words: list[str]
     not_level_after_t: list[str] = []
+    # words after which a bare lumbar number names a vertebra ("the undersurface of 4")
+    bare_lumbar_after: list[str] = []
     description: str = ""
 
     @model_validator(mode="after")
@@ -94,6 +96,14 @@ class LevelGrammar:
             rf"(?i)(?<![A-Za-z])(?P<o1>{ordinal})(?:\s+(?P<oreg1>{oreg}))?\s*(?:and|to|through|-|/)\s*"
             rf"(?:the\s+)?(?P<o2>{ordinal})\s+(?P<oreg2>{oreg})(?![A-Za-z])"
         )
+        self._bare = (
+            re.compile(
+                rf"(?i)(?<![A-Za-z])(?:{_alternation(lexicon.bare_lumbar_after)})\s+(?:the\s+)?"
+                rf"(?P<n>[1-5]|one|two|three|four|five)(?![\w.]|\s*(?:mm|cm|x\b|%|-\d))"
+            )
+            if lexicon.bare_lumbar_after
+            else None
+        )
         self._lumbosacral = (
             re.compile(rf"(?i)(?<![A-Za-z])(?:{_alternation(lexicon.lumbosacral_words)})(?![A-Za-z])")
             if lexicon.lumbosacral_words
@@ -123,6 +133,11 @@ class LevelGrammar:
             mention = self._from_ordinals(text, m)
             if mention is not None:
                 found.append(mention)
+        if self._bare is not None:
+            for m in self._bare.finditer(text):
+                vertebra = self._vertebra("L", self._number(m.group("n")))
+                if vertebra is not None:
+                    found.append(LevelMention(m.start("n"), m.end("n"), m.group("n"), "vertebra", (vertebra,), ()))
         if self._lumbosacral is not None:
             for m in self._lumbosacral.finditer(text):
                 found.append(LevelMention(m.start(), m.end(), m.group(0), "interspace", ("L5", "S1"), ("L5-S1",)))

@@ -13,6 +13,19 @@ POSTERIOR = {"tlif", "plif", "posterior_interbody"}
 OTHER_INTERBODY = {"alif", "lateral"}
 
 
+COUNT_WORDS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "five": 5, "5": 5}
+
+
+def _anaphor_count(m: Record, mentions: list[Record]) -> int | None:
+    """How many levels "both levels" / "all three interspaces" in the mention's clause names."""
+    for a in mentions:
+        if a.kind == "ANAPHOR" and a.sent == m.sent and a.clause == m.clause:
+            for word in a.text.lower().split():
+                if word in COUNT_WORDS:
+                    return COUNT_WORDS[word]
+    return None
+
+
 def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mentions: list[Record]) -> Arthrodesis:
     work = [m for m in mentions if m.is_work and m.kind in ("ARTHRODESIS", "DEVICE")]
     anterior = any(m.kind == "ANTERIOR_APPROACH" and m.is_work for m in mentions)
@@ -42,9 +55,13 @@ def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mention
     for m in fused_mentions:
         if m.level_source != "anaphor":
             interspaces.update(m.levels)
-    if posterior and not interspaces:
-        for m in fused_mentions:
-            interspaces.update(ctx.work_set if m.level_source == "anaphor" else ())
+    for m in fused_mentions:
+        if m.level_source != "anaphor":
+            continue
+        # "interbody fusion was done at both spaces": the levels worked on, when they are as many
+        count = _anaphor_count(m, mentions)
+        if not interspaces or (count and len(ctx.work_set) == count > len(interspaces)):
+            interspaces.update(ctx.work_set)
     if not posterior:
         interspaces = set()
     posterolateral = kinds["posterolateral"] > 0

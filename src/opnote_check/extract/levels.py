@@ -346,7 +346,7 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
     if cue is None:
         return []
     target = tuple(dict.fromkeys(i for levels in cl.values() for i in levels if i not in carry))
-    source = block
+    source = block or previous
     if not target and carry and not block and previous:
         target, source = carry, previous  # the level moved just before the repeat
     if not target or not source:
