@@ -42,7 +42,8 @@ SKIP_FORWARD = {"and", "or", ",", "&", "a", "an", "the", "with", "plus", "was", 
                 "on", "side", "sides", "both", "to", "be", "is", "are", "all", "partial", "medial", "wide", "complete",
                 "bilaterally", "left", "right", "bilateral", "first", "next", "similarly"}
 SKIP_BACKWARD = {"and", "or", ",", "&", "a", "an", "the", "at", "with", "plus", "then", "also", "level", "levels",
-                 "bilateral", "left", "right", "partial", "medial", "wide", "complete", "-", ":", "total", "full"}
+                 "bilateral", "left", "right", "partial", "medial", "wide", "complete", "-", ":", "total", "full",
+                 "we", "i", "performed", "did", "made", "carried", "out", "was", "were", "next", "first"}
 LOWER_PART = {"lower", "inferior", "caudal", "bottom", "distal", "underside", "undersurface", "caudad"}
 UPPER_PART = {"upper", "superior", "cephalad", "cranial", "top", "rostral", "proximal"}
 WHOLE = {"complete", "completed", "full", "total", "entire", "whole", "wide"}
@@ -211,7 +212,7 @@ def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelCon
         g = before[-1]
         plain = [w for i, w in enumerate(words[g.tend : m.tstart], g.tend) if w.strip() and not any(
             x.tstart <= i < x.tend for x in s.mentions if x.kind in HEAD_KINDS or x.kind == "SIDE")]
-        if all(w in SKIP_BACKWARD for w in plain) and len(plain) <= 4:
+        if all(w in SKIP_BACKWARD for w in plain) and len(plain) <= 6:
             return g
     return None
 

@@ -18,7 +18,7 @@ SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", 
 OPPOSITE = {"left": "right", "right": "left"}
 MAX_SIDE_GAP = 8
 MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
-MAX_PREP_GAP = 12
+MAX_PREP_GAP = 20
 
 SideWords = list[tuple[re.Pattern, str]]
 
