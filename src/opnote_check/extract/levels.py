@@ -275,7 +275,9 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
     )
     if carry and all(c in candidates for c in carry) and not whole:
         return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
-    for pool in (ctx.listed, ctx.work_set):
+    # a whole lamina spans both interspaces of its vertebra that the note works on; a part of
+    # one, the interspace the procedure list names for decompression, else the worked ones
+    for pool in ((ctx.work_set,) if whole else (ctx.listed, ctx.work_set)):
         chosen = tuple(c for c in candidates if c in pool)
         if chosen and (whole or len(chosen) == 1 or len(set(names)) > 1 or pool is ctx.work_set):
             return chosen

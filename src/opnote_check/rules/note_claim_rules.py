@@ -43,7 +43,8 @@ def no_interbody_arthrodesis(r: Rule, ctx: CheckContext):
 def segment_count_mismatch(r: Rule, ctx: CheckContext):
     billed = ctx.addon_units
     supported = sum(ctx.extraction.supported_units().values())
-    if not billed or billed == supported:
+    # with no add-on billed, only a claim that bills the interbody fusion is under-coded
+    if billed == supported or (not billed and not ctx.interbody_units):
         return
     levels = ", ".join(s.interspace for s in counted(ctx)) or "none"
     should = (
