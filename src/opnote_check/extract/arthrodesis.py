@@ -38,6 +38,8 @@ def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mention
             continue
         if not m.levels and m.level_source != "anaphor":
             continue  # an interbody arthrodesis needs an interspace: a cage with no level fuses nothing
+        if ctx.construct and m.level_source in ("carried", "vertebra") and not set(m.levels) <= set(ctx.construct):
+            continue  # a cage whose level is only carried over, outside the levels the note fuses
         if set(m.levels) & other_levels and not set(m.levels) & posterior_levels:
             continue  # the cage of the ALIF / lateral fusion named at that level
         if anterior and not set(m.levels) & posterior_levels:

@@ -381,11 +381,11 @@ def assign_levels(table: MentionTable, spine: Spine, transitional_names: set[str
     for s, groups in zip(sentences, static):
         cl = clause_levels(groups)
         for m in s.of_kind(*ACTION_KINDS):
+            explicit = _explicit(m, cl)
+            if m.kind in ("ARTHRODESIS", "DEVICE") and m.status in ("affirmed", "hypothetical") and m.meta.get("arthrodesis") not in ("posterolateral", "alif", "lateral"):
+                construct.extend(explicit)  # the interbody levels the note names, done or planned
             if m.is_work:
-                explicit = _explicit(m, cl)
                 ctx.work_set.update(explicit)
-                if m.section in ("procedure", "description", "other", None) and m.kind in ("ARTHRODESIS", "DEVICE") and m.meta.get("arthrodesis") != "posterolateral":
-                    construct.extend(explicit)
                 if m.section == "procedure" and m.kind in BINDING_KINDS:
                     ctx.listed.update(explicit)
     ctx.construct = spine.ordered(construct)
