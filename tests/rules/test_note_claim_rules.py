@@ -20,7 +20,9 @@ def fired(rule_id, reference, ex, *specs):
         ("SEGMENT_COUNT_MISMATCH", extraction(seg(), seg("L5-S1"), seg("L3-L4")), ["22630", "22632x2", "63052"], True),
         ("SEGMENT_COUNT_MISMATCH", extraction(seg(), seg("L5-S1")), ["22630", "22632", "63052", "63053"], False),
         ("SEGMENT_COUNT_MISMATCH", extraction(seg(), seg("L5-S1")), ["22630", "22632", "63053x2"], False),  # total agrees
-        ("SEGMENT_COUNT_MISMATCH", extraction(seg()), ["22630", "63047"], False),  # no add-on billed
+        # no add-on billed beside a billed interbody fusion: the documented unit is under-coded
+        ("SEGMENT_COUNT_MISMATCH", extraction(seg()), ["22630", "63047"], True),
+        ("SEGMENT_COUNT_MISMATCH", extraction(seg()), ["22612", "63047"], False),  # no interbody fusion billed
         ("CO_SURGEON_NOT_DOCUMENTED", extraction(seg()), ["22630-62", "63052-62"], True),
         ("CO_SURGEON_NOT_DOCUMENTED", extraction(seg(), co_surgeon=True), ["22630-62", "63052-62"], False),
         ("CO_SURGEON_NOT_DOCUMENTED", extraction(seg()), ["22630", "63052"], False),
