@@ -308,6 +308,12 @@ def resolve(
         bound = _bound_group(m, own, s, ctx)
         if bound is not None:
             return bound.interspaces, "explicit"
+    if own and m.kind in HEAD_KINDS and all(g.tstart >= m.tend for g in own) and _bound_group(m, own, s, ctx) is None:
+        # "first at the index level, where ... through the laminotomy windows ... and then at L5-S1
+        # where ...": a level that only comes later in a long clause is the next step's
+        before = [c for c in cl if c < m.clause]
+        if before:
+            return cl[max(before)], "explicit"
     explicit = _explicit(m, cl)
     if explicit:
         return explicit, "explicit"
