@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .mentions import MentionTable, Record
 
-SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", "DEVICE"}
+SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", "DEVICE", "HARDWARE"}  # a side beside screws is theirs
 OPPOSITE = {"left": "right", "right": "left"}
 MAX_SIDE_GAP = 8
 MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
@@ -77,7 +77,8 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
             best = nearest(side, targets, words=table.words)
             if best is None:
                 level = nearest(side, levels, words=table.words)
-                if level is not None and side.is_work and (level.tstart - side.tend <= 1 and side.tstart - level.tend <= 1):
+                if (level is not None and side.is_work and len(level.level.interspaces) == 1
+                        and level.tstart - side.tend <= 1 and side.tstart - level.tend <= 1):
                     for i in level.level.interspaces:
                         level_sides[i].add(side.meta["side"])
                 elif _trails_a_fusion(side, s, table.words):
