@@ -75,6 +75,9 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
                         fusion.sides.add(side.meta["side"])
                 continue
             best = nearest(side, targets, words=table.words)
+            fronted = _fronted_target(side, s, table.words)
+            if fronted is not None and (best is None or best.kind not in ("TECHNIQUE", "DECOMPRESSION")):
+                best = fronted  # "; left, at L5-S1, a laminotomy is fashioned"
             if best is None:
                 level = nearest(side, levels, words=table.words)
                 if (level is not None and side.is_work and len(level.level.interspaces) == 1
@@ -97,6 +100,22 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
                 approach.append(side)
                 best.sides.add(side.meta["side"])
     return SideFacts(approach, level_sides)
+
+
+def _fronted_target(side: Record, s, words: list[str]) -> Record | None:
+    """A side that opens its sentence (or the part after a semicolon) and is set off by a comma
+    qualifies the first technique that follows, up to the next semicolon."""
+    before = [w for w in words[s.start : side.tstart] if w.strip()]
+    after = [w for w in words[side.tend : s.end] if w.strip()]
+    if (before and before[-1] != ";") or not after or after[0] != ",":
+        return None
+    for m in s.mentions:
+        if m.tstart >= side.tend:
+            if ";" in words[side.tend : m.tstart]:
+                return None
+            if m.kind in ("TECHNIQUE", "DECOMPRESSION"):
+                return m
+    return None
 
 
 def _decompression_of_root(root: Record, s) -> Record | None:
