@@ -78,7 +78,11 @@ class LevelGrammar:
         spoken = _alternation(lexicon.spoken_region_prefixes) if lexicon.spoken_region_prefixes else "(?!)"
         # Region letter: upper case always; lower case only when a digit follows ("l5");
         # a spoken prefix ("el 4-5") needs a number after it.
-        region1, region2 = (rf"(?P<{g}>[LTS]|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))" for g in ("r1", "r2"))
+        # "S. one" / "L. four": speech recognition puts a period after a spoken region letter
+        region1, region2 = (
+            rf"(?P<{g}>[LTS](?:\.(?=\s(?i:{_alternation(list(self._numbers))})\b))?|[lts](?=\d)|(?i:{spoken})(?=\s?-?\s?{num}))"
+            for g in ("r1", "r2")
+        )
         sacrum = _alternation(lexicon.sacrum_words) if lexicon.sacrum_words else "(?!)"
         range_words = _alternation(lexicon.range_words)
         second = (
@@ -162,7 +166,7 @@ class LevelGrammar:
         return int(token) if token.isdigit() else self._numbers[token]
 
     def _region(self, token: str) -> str:
-        token = token.strip().lower()
+        token = token.strip().rstrip(".").lower()
         return "L" if token in self._spoken else token.upper()
 
     def _vertebra(self, region: str, number: int) -> str | None:
