@@ -273,7 +273,9 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
     whole = m.meta.get("technique") == "laminectomy" and any(
         w in WHOLE for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
     )
-    if carry and all(c in candidates for c in carry):
+    if carry and all(c in candidates for c in carry) and all(
+        any(c in spine.adjacent_interspaces(v, transitional) for c in carry) for v in names
+    ):
         return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
     # a whole lamina spans both interspaces of its vertebra that the note works on; a part of
     # one, the interspace the procedure list names for decompression, else the worked ones
