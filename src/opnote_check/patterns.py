@@ -41,6 +41,7 @@ TargetCategory = Literal[
     "ANTERIOR_APPROACH",
     "RELATIVE_LEVEL",
     "HARDWARE",
+    "ROOT_FREED",
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}

@@ -1,7 +1,8 @@
 """Doc -> per-interspace findings, in named stages over one typed mention table.
 
     read_mentions     the Doc's spans as records: kind, rule, ConText cue, section, sentence, clause
-    assign_sides      side words and prep cues attach to the technique they qualify
+    assign_sides      side words attach to the technique they qualify (side_headings: "Right side: ...")
+    mark_prep         prep and purpose cues mark the technique they qualify
     assign_levels     every work mention gets its interspaces (clause, sentence, vertebrae,
                       narrative carry-over, "repeated in the same manner")
     read_arthrodesis  the interbody arthrodesis and its fused interspaces
@@ -26,7 +27,7 @@ from .levels import assign_levels, resolve_anaphora
 from .mentions import MentionTable, Record, read_mentions
 from .segments import build_segments
 from .session import co_surgeon, same_session, supported_lines
-from .sides import SideWords, assign_sides, mark_prep
+from .sides import SideWords, assign_sides, mark_prep, side_headings
 
 __all__ = ["Extractor", "extract_text", "supported_lines", "MentionTable", "Record"]
 
@@ -51,6 +52,7 @@ class Extractor:
     def __call__(self, doc: Doc) -> Extraction:
         table = read_mentions(doc)
         side_facts = assign_sides(table, self.side_words)
+        side_headings(table)
         mark_prep(table)
         ctx, copies = assign_levels(table, self.spine, self.transitional)
         mentions = table.mentions + copies

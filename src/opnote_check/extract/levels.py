@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from ..spine import Spine
 from .mentions import MentionTable, Record, Sentence
 
-WORK_KINDS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "DEVICE"}
+WORK_KINDS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "DEVICE", "ROOT_FREED"}
 ACTION_KINDS = ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE")
 BINDING_KINDS = {"TECHNIQUE", "DECOMPRESSION"}
 HEAD_KINDS = {"TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"}  # work that is done at a level
@@ -417,7 +417,7 @@ def assign_levels(table: MentionTable, spine: Spine, transitional_names: set[str
             if m.kind not in WORK_KINDS:
                 continue
             m.levels, m.level_source = resolve(m, s, groups, cl, ctx, carry)
-            if m.levels and m.affirmed and m.kind != "FINDING":
+            if m.levels and m.affirmed and m.kind not in ("FINDING", "ROOT_FREED"):
                 last_resolved = m.levels
         copies.extend(repeated(s, cl, carry, block, previous))
         if s.is_item:

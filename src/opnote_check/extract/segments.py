@@ -96,6 +96,11 @@ def build_segments(
 ) -> tuple[list[Segment], list[Evidence]]:
     by_level, unattributed = work_by_level(mentions)
     approach_at = _approach_by_level(mentions)
+    freed: dict[str, list[Record]] = defaultdict(list)  # "until the right L5 root was free": sides of the work there
+    for m in mentions:
+        if m.kind == "ROOT_FREED" and m.is_work and m.sides:
+            for level in m.levels:
+                freed[level].append(m)
     findings: dict[str, list[Record]] = defaultdict(list)
     for m in mentions:
         if m.kind == "FINDING" and m.is_work:
@@ -131,8 +136,9 @@ def build_segments(
         )
         technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
         evidence = []
-        for m in work:
-            evidence.append(m.evidence())
+        for m in work + freed.get(level, []):
+            if m.kind != "ROOT_FREED":
+                evidence.append(m.evidence())
             evidence.extend(side.evidence("laterality") for side in m.side_evidence)
         evidence.extend(f.evidence("finding") for f in found)
         segments.append(
@@ -140,7 +146,7 @@ def build_segments(
                 interspace=level,
                 fused=is_fused,
                 techniques=techniques,
-                laterality=_laterality(work, approach_side, level_sides.get(level, set()), approach_at.get(level)),
+                laterality=_laterality(work + freed.get(level, []), approach_side, level_sides.get(level, set()), approach_at.get(level)),
                 findings=list(dict.fromkeys(finding_label(f) for f in found)),
                 prep_only=prep_only,
                 technique_named=technique_named,

@@ -38,8 +38,10 @@ def nearest(
     separate a side from its noun, a semicolon does ("laminotomy; left foraminotomy")."""
     prefer_before = side.meta.get("attach") == "before"
     best, best_key = None, None
+    closing = bool(words) and all(not w.strip() or w in ".)" for w in words[side.tend : side.tend + 2])
     for t in candidates:
-        if t.clause != side.clause and words and ";" in words[min(side.tend, t.tend) : max(side.tstart, t.tstart)]:
+        if (t.clause != side.clause and words and ";" in words[min(side.tend, t.tend) : max(side.tstart, t.tstart)]
+                and not (closing and t.tend <= side.tstart)):  # "...; right." closes the clause before it
             continue
         if t.tstart >= side.tend:
             gap, before = t.tstart - side.tend, False
@@ -53,6 +55,27 @@ def nearest(
         if best_key is None or key < best_key:
             best, best_key = t, key
     return best
+
+
+def side_headings(table: MentionTable) -> None:
+    """"Right side: complete facetectomy ...": a sentence opening with a side heading sides the
+    unsided techniques of the rest of its paragraph."""
+    heading: Record | None = None
+    paragraph = -1
+    for s in table.sentences:
+        if s.paragraph != paragraph:
+            heading, paragraph = None, s.paragraph
+        opening = [w for w in table.words[s.start : s.start + 4] if w.strip()]
+        first_side = next(iter(s.of_kind("SIDE")), None)
+        if (first_side is not None and first_side.tstart <= s.start + 1 and first_side.meta["side"] in OPPOSITE
+                and opening[:3] in ([first_side.text.lower(), "side", ":"], [first_side.text.lower(), ":"])):
+            heading = first_side
+        if heading is None:
+            continue
+        for m in s.of_kind("TECHNIQUE", "DECOMPRESSION"):
+            if not m.sides and m.affirmed:
+                m.sides.add(heading.meta["side"])
+                m.side_evidence.append(heading)
 
 
 def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
@@ -92,8 +115,9 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
                 best.sides.add(side.meta["side"])
                 best.side_evidence.append(side)
             elif best.kind == "ROOT":
-                freed = _decompression_of_root(best, s)
-                if freed is not None:  # "the right L4 root was then decompressed until mobile"
+                # "the right L4 root was then decompressed until mobile", "until the right L5 root was free"
+                freed = _decompression_of_root(best, s) or _freeing_of_root(best, s)
+                if freed is not None:
                     freed.sides.add(side.meta["side"])
                     freed.side_evidence.append(side)
             elif best.kind == "ARTHRODESIS" and side.meta["side"] in OPPOSITE and side.affirmed:
@@ -123,6 +147,13 @@ def _decompression_of_root(root: Record, s) -> Record | None:
     "decompressing the left L5 root" (a root that is compressed is a finding, not work)."""
     for m in s.of_kind("DECOMPRESSION", "TECHNIQUE"):
         if m.clause == root.clause and (0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 3):
+            return m
+    return None
+
+
+def _freeing_of_root(root: Record, s) -> Record | None:
+    for m in s.of_kind("ROOT_FREED"):
+        if m.clause == root.clause and (0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 6):
             return m
     return None
 
