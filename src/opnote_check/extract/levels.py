@@ -145,6 +145,7 @@ class LevelGroup:
     tend: int
     interspaces: tuple[str, ...]
     parts: tuple[tuple[str, ...], ...]  # the interspaces of each member
+    negated: bool = False  # every member negated ("stayed below the L3-4 ligament")
 
 
 def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dict[int, list[LevelGroup]]:
@@ -164,9 +165,10 @@ def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dic
         current = groups[m.clause]
         if current and all(not w.strip() or w in LEVEL_GLUE for w in ctx.words[current[-1].tend : m.tstart]):
             last = current[-1]
-            current[-1] = LevelGroup(last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)), last.parts + (tuple(interspaces),))
+            current[-1] = LevelGroup(last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)),
+                                     last.parts + (tuple(interspaces),), last.negated and m.status == "negated")
         else:
-            current.append(LevelGroup(m.tstart, m.tend, tuple(interspaces), (tuple(interspaces),)))
+            current.append(LevelGroup(m.tstart, m.tend, tuple(interspaces), (tuple(interspaces),), m.status == "negated"))
     return groups
 
 
@@ -316,6 +318,9 @@ def resolve(
         before = [c for c in cl if c < m.clause]
         if before:
             return cl[max(before)], "explicit"
+    if m.affirmed and m.clause not in cl:
+        # work does not borrow a level the sentence only steers clear of from another clause
+        cl = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
     explicit = _explicit(m, cl)
     if explicit:
         return explicit, "explicit"
