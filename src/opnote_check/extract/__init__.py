@@ -33,8 +33,9 @@ __all__ = ["Extractor", "extract_text", "supported_lines", "MentionTable", "Reco
 
 
 class Extractor:
-    def __init__(self, spine: Spine, side_words: SideWords = ()):
+    def __init__(self, spine: Spine, side_words: SideWords = (), level_denials: frozenset[str] = frozenset()):
         self.spine = spine
+        self.level_denials = level_denials  # ConText rules saying a level itself was left alone
         # side rules, to read a side inside a technique's own words ("took off the left facet")
         self.side_words = list(side_words)
         self.transitional = set(spine.transitional)
@@ -47,14 +48,15 @@ class Extractor:
             if t.category == "SIDE" and isinstance(t.pattern, str) and not t.metadata.get("approach")
             and t.metadata["side"] in ("left", "right", "bilateral")
         ]
-        return cls(pipeline.grammar.spine, sides)
+        denials = frozenset(c.id for c in pipeline.patterns.context if (c.metadata or {}).get("denies_level"))
+        return cls(pipeline.grammar.spine, sides, denials)
 
     def __call__(self, doc: Doc) -> Extraction:
         table = read_mentions(doc)
         side_facts = assign_sides(table, self.side_words)
         side_headings(table)
         mark_prep(table)
-        ctx, copies = assign_levels(table, self.spine, self.transitional)
+        ctx, copies = assign_levels(table, self.spine, self.transitional, self.level_denials)
         mentions = table.mentions + copies
         arthrodesis = read_arthrodesis(mentions, ctx, side_facts.approach)
         fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()

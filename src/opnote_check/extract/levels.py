@@ -62,6 +62,7 @@ class LevelContext:
     listed: set[str] = field(default_factory=set)  # interspaces the procedure list names for decompression
     aliases: dict[str, str] = field(default_factory=dict)  # "index" / "previous" -> interspace
     clause_start: dict[int, int] = field(default_factory=dict)
+    level_denials: frozenset[str] = frozenset()  # ConText rules (metadata.denies_level) saying a level was left alone
 
 
 def _is_level(m: Record) -> bool:
@@ -383,12 +384,14 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
     return copies
 
 
-def assign_levels(table: MentionTable, spine: Spine, transitional_names: set[str]) -> tuple[LevelContext, list[Record]]:
+def assign_levels(
+    table: MentionTable, spine: Spine, transitional_names: set[str], level_denials: frozenset[str] = frozenset()
+) -> tuple[LevelContext, list[Record]]:
     """Give every work mention its interspaces. Returns the level context (with the explicit work
     set) and the technique mentions copied to a level where the note says the same work was repeated."""
     sentences = table.sentences
     transitional = any(transitional_names & set(m.level.vertebrae) for m in table.mentions if m.level is not None)
-    ctx = LevelContext(spine, transitional, set(), table.words, clause_start=table.clause_start)
+    ctx = LevelContext(spine, transitional, set(), table.words, clause_start=table.clause_start, level_denials=level_denials)
     static = [clause_groups(s, ctx, ()) for s in sentences]
     construct: list[str] = []
     for s, groups in zip(sentences, static):
@@ -437,7 +440,7 @@ def assign_levels(table: MentionTable, spine: Spine, transitional_names: set[str
                 i
                 for c, gs in groups.items()
                 for g in gs
-                if _affirmed_group(s, g)
+                if _affirmed_group(s, g) or _fronted_locative(s, g, ctx)
                 # a single interspace named ("Attention was turned to L5-S1"); a range is
                 # usually the incision or the exposure, not the level being worked on
                 for part in g.parts
@@ -462,6 +465,15 @@ def _adjacent_pair(s: Sentence, ctx: LevelContext) -> tuple[str, ...]:
     if second.tstart - first.tend > 3:
         return ()
     return ctx.spine.between(first.level.vertebrae + second.level.vertebrae, ctx.transitional)
+
+
+def _fronted_locative(s: Sentence, g: LevelGroup, ctx: LevelContext) -> bool:
+    """"At L3-L4 an interbody cage was considered but not placed. The sac there ...": the level
+    that opens the sentence is where the narrative is, whatever the sentence then denies."""
+    lead = [w for w in ctx.words[s.start : g.tstart] if w.strip()]
+    return lead in ([], ["at"], ["then", "at"]) and not any(
+        m.cue is not None and m.cue.rule_id in ctx.level_denials for m in s.mentions if m.kind == "LEVEL" and g.tstart <= m.tstart < g.tend
+    )
 
 
 def _affirmed_group(s: Sentence, g: LevelGroup) -> bool:
