@@ -324,7 +324,7 @@ def resolve(
         cl = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
     explicit = _explicit(m, cl)
     if explicit:
-        return explicit, "explicit"
+        return explicit, "explicit" if m.clause in cl else "sentence"
     if s.anaphor_clauses and not s.vague:
         return (), "anaphor"
     named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
