@@ -35,6 +35,9 @@ def grammar():
         ("T11-L1", ("T11-T12", "T12-L1")),
         ("L5-L6", ("L5-L6",)),
         ("L6-S1", ("L6-S1",)),
+        # speech recognition puts a period after a spoken region letter
+        ("el five S. one", ("L5-S1",)),
+        ("L. four five", ("L4-L5",)),
     ],
 )
 def test_interspace_forms(grammar, text, interspaces):
@@ -89,3 +92,29 @@ def test_offsets_index_the_text(grammar):
     text = "Decompression at L4-5 and L5/S1, then L three four."
     for m in grammar.scan(text):
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    "text, vertebrae",
+    [
+        ("the undersurface of 4 was undercut", [("L4",)]),
+        ("the inferior facet of four on each side", [("L4",)]),
+        ("the lamina of 5 was thinned", [("L5",)]),
+    ],
+)
+def test_bare_lumbar_numbers_after_lamina_words(grammar, text, vertebrae):
+    found = [m for m in grammar.scan(text)]
+    assert [m.vertebrae for m in found] == vertebrae and all(m.kind == "vertebra" for m in found)
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the undersurface of 4 mm of bone",  # a measure, not a vertebra
+        "S. Smith 4 assisted",  # an initial, not a spoken region letter
+        "a lamina of 12 cm",
+    ],
+)
+def test_bare_numbers_that_are_not_vertebrae(grammar, text):
+    assert list(grammar.scan(text)) == []

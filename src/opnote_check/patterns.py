@@ -45,6 +45,8 @@ TargetCategory = Literal[
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}
+# relative level references, resolved by extract/levels.py against the narrative and the construct
+RELATIONS = {"above", "below", "caudal_end", "cranial_end", "index", "previous", "exiting", "traversing"}
 FINDING_KINDS = {"stenosis", "compression", "hypertrophy", "osteophyte", "disc", "cyst", "scar"}
 SECTION_CATEGORIES = {
     "diagnosis",
@@ -103,6 +105,8 @@ class TargetRuleSpec(_Rule):
         if self.category == "FINDING":
             if not isinstance(meta.get("finding"), str) or meta.get("kind") not in FINDING_KINDS:
                 raise ValueError(f"FINDING needs metadata.finding (text) and metadata.kind, one of {sorted(FINDING_KINDS)}")
+        if self.category == "RELATIVE_LEVEL" and meta.get("relation") not in RELATIONS:
+            raise ValueError(f"RELATIVE_LEVEL needs metadata.relation, one of {sorted(RELATIONS)}")
         if self.category == "ARTHRODESIS" and meta.get("arthrodesis") not in ARTHRODESIS_KINDS:
             raise ValueError(f"ARTHRODESIS needs metadata.arthrodesis, one of {sorted(ARTHRODESIS_KINDS)}")
         return self

@@ -297,3 +297,91 @@ def test_same_session_statements(extract, text, status):
 )
 def test_anterior_interbody_is_alif(extract, text, technique):
     assert extract(text).arthrodesis.technique == technique
+
+
+# Rows found by the fresh batches (round 2 onward): the same classes, more of their language ----------
+MORE_TECHNIQUES = [
+    # vertebra and lamina naming
+    ("PROCEDURES: TLIF L4-L5.\nThe undersurface of 4 was undercut with the Kerrison on both sides.", {"L4-L5": ["laminotomy"]}),
+    ("PROCEDURES: PLIF L4-L5.\nA complete L4 laminectomy was performed to the upper edge of L5.", {"L4-L5": ["laminectomy"]}),
+    ("PROCEDURES: PLIF L3-4 and L4-5.\nI did a complete L4 laminectomy, taking the lamina right out to both sides.",
+     {"L3-L4": ["laminectomy"], "L4-L5": ["laminectomy"]}),
+    # not worked on: telegraphic, and "stayed below"
+    ("PROCEDURES: TLIF L4-5.\nNarrative: L3-4 capsules preserved. Left L4 laminotomy.", {"L4-L5": ["laminotomy"]}),
+    ("PROCEDURES: TLIF L4-5.\nThen we did a complete L4 laminectomy, stayed below the L3-4 ligament.", {"L4-L5": ["laminectomy"]}),
+    # must NOT: a joint preserved beside real work leaves the work
+    ("At L5-S1 a right foraminotomy was completed with the joint preserved.", {"L5-S1": ["foraminotomy"]}),
+    # binding: the level a technique is done at, before or after it
+    ("PROCEDURE: TLIF L4-L5 (index level) and L5-S1.\nThen at the index level we performed a bilateral laminotomy "
+     "where we found a thick flavum followed by a medial facetectomy at L5-S1.",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["facetectomy"]}),
+    # technique phrasings, typing and speech-recognition errors
+    ("At L4-5 we took the right L4-5 facet with the osteotome.", {"L4-L5": ["facetectomy"]}),
+    ("At L4-5 we undercut the left facet.", {"L4-L5": ["facetectomy"]}),
+    ("At L3-4 I removed the left inferior articular process of L3 with the osteotome.", {"L3-L4": ["facetectomy"]}),
+    ("At L4-5 a left lamiotomy and forminotomy were done.", {"L4-L5": ["laminotomy", "foraminotomy"]}),
+    ("bilateral medial facet ectomies and for am in otomies el four five", {"L4-L5": ["facetectomy", "foraminotomy"]}),
+    # a level that opens its sentence stays the narrative level whatever the sentence then denies
+    ("TLIF L4-5 and L5-S1. At L3-L4 an interbody cage was considered but not placed. "
+     "The thecal sac there was indented and a laminotomy was made.", {"L3-L4": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_TECHNIQUES)
+def test_more_level_and_technique_language(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+
+MORE_SIDES = [
+    ("PROCEDURE: TLIF L4-5.\nRight side: complete facetectomy of the L4-L5 joint was done.", "L4-L5", "right"),
+    ("PROCEDURE: TLIF L4-5.\nAt L4-5 a laminotomy was made. Foraminotomy was performed for the exiting L4 root; right.", "L4-L5", "right"),
+    ("PROCEDURE: TLIF L4-5.\nAt L4-5 a left foraminotomy was done. Flavum undercut across the midline until the right L5 root was free.",
+     "L4-L5", "bilateral"),
+    ("TLIF L4-5 and L5-S1. At L4-5 a right foraminotomy; left, at L5-S1, a laminotomy is fashioned.", "L5-S1", "left"),
+    # must NOT: the sides of screws or of a range are no decompression side
+    ("TLIF L4-5. Pedicle screws were placed L3 through S1 on both sides. A laminotomy was made at L4-5.", "L4-L5", None),
+    # must NOT: a root that is merely free after the work gives no side
+    ("TLIF L4-5. At L4-5 a laminotomy was made; the right L5 root was free.", "L4-L5", None),
+]
+
+
+@pytest.mark.parametrize("text, interspace, laterality", MORE_SIDES)
+def test_more_sides(extract, text, interspace, laterality):
+    assert sides(extract(text)).get(interspace) == laterality
+
+
+@pytest.mark.parametrize(
+    "text, posterior",
+    [
+        ("Posterolateral fusion L4-5 and L5-S1. We thought about putting a cage in L5-S1 too but the disc was fused.", False),
+        ("Procedure performed:\n- L4-5 laminectomy\n- TLIF L4-5 not performed; postponed\n", False),
+        ("Posterior lumbar inner body fusion (P. Lyft) el four five.", True),
+    ],
+)
+def test_more_interbody_language(extract, text, posterior):
+    assert extract(text).arthrodesis.posterior_interbody is posterior
+
+
+def test_decompression_done_at_an_earlier_stage_is_not_today(extract):
+    text = ("PROCEDURE: Left TLIF L4-5 (stage 2).\nThe left L4-5 facet remnant was removed to open the transforaminal "
+            "corridor to the disc. A cage was placed. The decompression was performed at stage 1 and is documented in "
+            "that operative report; no decompression was done at today's operation.")
+    seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
+    assert seg.prep_only is True
+
+
+def test_capitalised_heading_without_colon_is_a_section(extract):
+    text = "PREOPERATIVE DIAGNOSIS lumbar stenosis L4-5 requiring laminectomy\n\nDESCRIPTION the patient was placed prone\n"
+    assert extract(text).segments == []
+
+
+@pytest.mark.parametrize(
+    "text, documented",
+    [
+        ("Co-surgeon present: \u2610 Yes  \u2612 No\n", False),
+        ("Co-surgeon present: [ ] Yes [x] No\n", False),
+        ("Co-surgeon present: \u2612 Yes  \u2610 No\nDr. Obi performed the exposure as co-surgeon.\n", True),
+    ],
+)
+def test_checked_no_answers_its_question(extract, text, documented):
+    assert extract(text).co_surgeon.documented is documented

@@ -98,9 +98,9 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
                         fusion.sides.add(side.meta["side"])
                 continue
             best = nearest(side, targets, words=table.words)
-            fronted = _fronted_target(side, s, table.words)
-            if fronted is not None and (best is None or best.kind not in ("TECHNIQUE", "DECOMPRESSION")):
-                best = fronted  # "; left, at L5-S1, a laminotomy is fashioned"
+            placed = _fronted_target(side, s, table.words) or _closing_target(side, s, table.words)
+            if placed is not None and (best is None or best.kind not in ("TECHNIQUE", "DECOMPRESSION")):
+                best = placed  # "; left, at L5-S1, a laminotomy is fashioned", "foraminotomy ...; right."
             if best is None:
                 level = nearest(side, levels, words=table.words)
                 if (level is not None and side.is_work and len(level.level.interspaces) == 1
@@ -140,6 +140,17 @@ def _fronted_target(side: Record, s, words: list[str]) -> Record | None:
             if m.kind in ("TECHNIQUE", "DECOMPRESSION"):
                 return m
     return None
+
+
+def _closing_target(side: Record, s, words: list[str]) -> Record | None:
+    """"Foraminotomy was performed for the exiting L4 root; right.": a side alone after the last
+    semicolon of its sentence qualifies the technique of the clause before it."""
+    before = [w for w in words[s.start : side.tstart] if w.strip()]
+    after = [w for w in words[side.tend : s.end] if w.strip()]
+    if not before or before[-1] != ";" or any(w not in ".)" for w in after):
+        return None
+    work = [m for m in s.of_kind("TECHNIQUE", "DECOMPRESSION") if m.tend <= side.tstart]
+    return work[-1] if work else None
 
 
 def _decompression_of_root(root: Record, s) -> Record | None:
