@@ -62,3 +62,19 @@ def test_shared_corpus_meets_the_bars(name, extract, reference):
     if result.rule_cases.total:
         assert result.rule_cases.value >= 0.90
         assert result.rules.precision >= 0.90 and result.rules.recall >= 0.90
+
+
+HARD = ROOT / "fixtures" / "hard"
+
+
+def test_hard_fixtures_do_not_fall_below_today(extract, reference):
+    """Notes whose gold label the extractor does not fully meet yet (fixtures/hard/README.md names
+    what each still gets wrong). They are scored together; no figure may fall below the one
+    measured when they were added."""
+    result = evaluate(HARD, extract, lambda ex, claim, cid: build_report(ex, claim, reference, "test", cid))
+    assert result.cases == 7
+    assert result.interspaces.f1 >= 0.92
+    assert result.techniques.f1 >= 0.87
+    assert result.fused.f1 >= 1.0 and result.posterior_interbody.value >= 1.0
+    assert result.supported_units.value >= 1.0
+    assert result.rules.recall >= 1.0 and result.rules.precision >= 0.6
