@@ -319,6 +319,12 @@ def resolve(
         before = [c for c in cl if c < m.clause]
         if before:
             return cl[max(before)], "explicit"
+    named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
+    if m.section == "procedure" and m.kind in BINDING_KINDS and m.clause not in cl:
+        # a procedure-list item of its own: "TLIF L4-5 and L5-S1; L4 laminectomy; left L5-S1 foraminotomy"
+        in_clause = [x for x in named if x.clause == m.clause]
+        if in_clause:
+            return from_vertebrae(in_clause, m, ctx, carry), "vertebra"
     if m.affirmed and m.clause not in cl:
         # work does not borrow a level the sentence only steers clear of from another clause
         cl = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
@@ -327,7 +333,6 @@ def resolve(
         return explicit, "explicit" if m.clause in cl else "sentence"
     if s.anaphor_clauses and not s.vague:
         return (), "anaphor"
-    named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
     if m.kind != "FINDING":
         in_clause = [x for x in named if x.clause == m.clause]
         if in_clause:
