@@ -1,0 +1,134 @@
+"""Stage levels: note snippets -> interspaces per technique, with the rows that must NOT match.
+
+Classes 1-5 of issue 8: relative references, 'in the same manner' scope, vertebra and lamina
+naming, levels not worked on, binding a technique to its own level; and the rows the later fresh
+batches added."""
+
+import pytest
+
+from .snippets import TLIF2, TLIF3, expect, sides, techniques
+
+
+# 1. Relative and ordinal level references ---------------------------------------------------------
+RELATIVE = [
+    (TLIF2 + "At L4-L5 a left laminotomy was made. Attention then shifted to the segment below. A left L5 hemilaminotomy was performed.",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy"]}),
+    (TLIF2 + "At L5-S1 a right foraminotomy was done. We then moved to the level above, where a right laminotomy was made.",
+     {"L5-S1": ["foraminotomy"], "L4-L5": ["laminotomy"]}),
+    (TLIF3 + "At the most caudal level of the construct bilateral foraminotomies were performed.",
+     {"L5-S1": ["foraminotomy"]}),
+    (TLIF3 + "A laminotomy was carried out at the most cranial level.", {"L3-L4": ["laminotomy"]}),
+    ("PROCEDURES: TLIF L4-5 (index level) and L5-S1.\nDESCRIPTION: A left foraminotomy was done at the index level.",
+     {"L4-L5": ["foraminotomy"]}),
+    ("Index level: L5-S1\nPROCEDURE: TLIF L4-S1. At the index level a right laminotomy was made.", {"L5-S1": ["laminotomy"]}),
+    (TLIF2 + "A left foraminotomy freed the exiting L5 root.", {"L5-S1": ["foraminotomy"]}),
+    (TLIF2 + "A left foraminotomy freed the traversing L5 root.", {"L4-L5": ["foraminotomy"]}),
+    # must NOT match: the level above is only looked at; a relative word that is no level reference
+    (TLIF2 + "At L4-L5 a left laminotomy was made. The level above was inspected and left undisturbed.",
+     {"L4-L5": ["laminotomy"]}),
+    (TLIF2 + "At L4-L5 a left laminotomy was made, as described below.", {"L4-L5": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", RELATIVE)
+def test_relative_level_references(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+# 2. "In the same manner" scope ---------------------------------------------------------------------
+REPEAT = [
+    ("At L4-L5 a left laminotomy and facetectomy were done. This was then repeated in the same manner at L5-S1.",
+     {"L4-L5": ["laminotomy", "facetectomy"], "L5-S1": ["laminotomy", "facetectomy"]}),
+    (TLIF2 + "At L4-L5 a left laminotomy was made. We then moved to L5-S1. The same was done here.",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy"]}),
+    # the repeat sentence names its own work: nothing more is copied
+    ("At L4-L5 a left laminotomy and foraminotomy were done. A foraminotomy was repeated in the same manner at L5-S1.",
+     {"L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["foraminotomy"]}),
+    # the narrative denies part of it at the new level
+    ("At L4-L5 a left laminotomy and foraminotomy were done. This was repeated in the same manner at L5-S1. "
+     "No foraminotomy was needed at L5-S1.",
+     {"L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", REPEAT)
+def test_same_manner_scope(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+# 3. Vertebra and lamina naming ---------------------------------------------------------------------
+VERTEBRAE = [
+    (TLIF3 + "The lower half of the L3 lamina and the upper half of L4 were removed with a laminotomy.",
+     {"L3-L4": ["laminotomy"]}),
+    ("PROCEDURES: PLIF L4-5 and L5-S1.\nA complete L5 laminectomy was performed with the bottom edge of L4.",
+     {"L4-L5": ["laminectomy"], "L5-S1": ["laminectomy"]}),
+    ("PROCEDURES: TLIF L4-L5.\nDESCRIPTION: A left laminotomy was made on the undersurface of 4.", {"L4-L5": ["laminotomy"]}),
+    # must NOT match: a lamina named for a screw is no laminotomy
+    ("PROCEDURES: TLIF L4-L5.\nDESCRIPTION: At L4-L5 a left laminotomy was made. A screw was placed in the L3 pedicle.",
+     {"L4-L5": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", VERTEBRAE)
+def test_vertebra_and_lamina_naming(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+# 4. A level that is not worked on is not the narrative level ---------------------------------------
+NOT_WORKED = [
+    (TLIF2 + "At L4-L5 a left laminotomy was made. The L3-4 facet capsule was exposed and preserved. A left foraminotomy followed.",
+     {"L4-L5": ["laminotomy", "foraminotomy"]}),
+    (TLIF2 + "At L5-S1 a right laminotomy was made. L3-L4 was palpated and not violated. The foramen was then unroofed.",
+     {"L5-S1": ["laminotomy", "foraminotomy"]}),
+    ("TLIF L4-L5. The L3 lamina, the L3-4 facet joints and the interspinous ligament above were not violated. "
+     "At L4-L5 a right laminotomy was made.", {"L4-L5": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_WORKED)
+def test_level_not_worked_on(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+# 5. Binding a technique to its own level -----------------------------------------------------------
+BINDING = [
+    (TLIF2 + "Laminotomy and foraminotomy at L4-5 followed by a medial facetectomy at L5-S1 were performed.",
+     {"L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["facetectomy"]}),
+    ("left L4-5 laminotomy right L5-S1 foraminotomy were done and cages placed at L4-5 and L5-S1",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["foraminotomy"]}),
+    (TLIF2 + "Pedicle screws were placed T12 to S1 and a left laminotomy was made.", {}),  # no level for the laminotomy
+    # must NOT split: one technique for a list of levels
+    ("Bilateral laminotomies were performed at L4-5 and L5-S1.", {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", BINDING)
+def test_binding_to_own_level(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+MORE_TECHNIQUES = [
+    # vertebra and lamina naming
+    ("PROCEDURES: TLIF L4-L5.\nThe undersurface of 4 was undercut with the Kerrison on both sides.", {"L4-L5": ["laminotomy"]}),
+    ("PROCEDURES: PLIF L4-L5.\nA complete L4 laminectomy was performed to the upper edge of L5.", {"L4-L5": ["laminectomy"]}),
+    ("PROCEDURES: PLIF L3-4 and L4-5.\nI did a complete L4 laminectomy, taking the lamina right out to both sides.",
+     {"L3-L4": ["laminectomy"], "L4-L5": ["laminectomy"]}),
+    # not worked on: telegraphic, and "stayed below"
+    ("PROCEDURES: TLIF L4-5.\nNarrative: L3-4 capsules preserved. Left L4 laminotomy.", {"L4-L5": ["laminotomy"]}),
+    ("PROCEDURES: TLIF L4-5.\nThen we did a complete L4 laminectomy, stayed below the L3-4 ligament.", {"L4-L5": ["laminectomy"]}),
+    # must NOT: a joint preserved beside real work leaves the work
+    ("At L5-S1 a right foraminotomy was completed with the joint preserved.", {"L5-S1": ["foraminotomy"]}),
+    # binding: the level a technique is done at, before or after it
+    ("PROCEDURE: TLIF L4-L5 (index level) and L5-S1.\nThen at the index level we performed a bilateral laminotomy "
+     "where we found a thick flavum followed by a medial facetectomy at L5-S1.",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["facetectomy"]}),
+    # technique phrasings, typing and speech-recognition errors
+    ("At L4-5 we took the right L4-5 facet with the osteotome.", {"L4-L5": ["facetectomy"]}),
+    ("At L4-5 we undercut the left facet.", {"L4-L5": ["facetectomy"]}),
+    ("At L3-4 I removed the left inferior articular process of L3 with the osteotome.", {"L3-L4": ["facetectomy"]}),
+    ("At L4-5 a left lamiotomy and forminotomy were done.", {"L4-L5": ["laminotomy", "foraminotomy"]}),
+    ("bilateral medial facet ectomies and for am in otomies el four five", {"L4-L5": ["facetectomy", "foraminotomy"]}),
+    # a level that opens its sentence stays the narrative level whatever the sentence then denies
+    ("TLIF L4-5 and L5-S1. At L3-L4 an interbody cage was considered but not placed. "
+     "The thecal sac there was indented and a laminotomy was made.", {"L3-L4": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_TECHNIQUES)
+def test_more_level_and_technique_language(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)

@@ -1,0 +1,36 @@
+"""Sections as the mention table reads them: narrative after Indications, history and imaging, headings without a colon (issue 8 class 9)."""
+
+import pytest
+
+from .snippets import techniques
+
+
+# 9. Sections ---------------------------------------------------------------------------------------
+def test_paragraphs_after_indications_are_narrative(extract):
+    text = "INDICATIONS: Stenosis at L4-5 with claudication.\n\nAt L4-5 a left laminotomy was made for a compressed L5 root.\n"
+    assert techniques(extract(text)) == {"L4-L5": ["laminotomy"]}
+
+
+@pytest.mark.parametrize(
+    "text, interspace, has_finding",
+    [
+        ("Hx: severe L4-5 stenosis.\nPROCEDURE: TLIF L4-5. At L4-5 a left laminotomy was made.", "L4-L5", False),
+        ("Imaging: L4-5 lateral recess stenosis.\nPROCEDURE: TLIF L4-5. At L4-5 a left laminotomy was made.", "L4-L5", False),
+        ("TLIF L4-5. At L4-5 a left laminotomy was made for foraminal stenosis on MRI.", "L4-L5", False),
+        ("TLIF L4-5. At L4-5 a left laminotomy was made; the L5 root was compressed by a thick flavum.", "L4-L5", True),
+    ],
+)
+def test_history_and_imaging_are_no_intraoperative_finding(extract, text, interspace, has_finding):
+    seg = next(s for s in extract(text).segments if s.interspace == interspace)
+    assert bool(seg.findings) is has_finding
+
+
+def test_per_level_facts_do_not_share_a_finding(extract):
+    text = ("PROCEDURES: TLIF L3-4, L4-5.\nDESCRIPTION: Laminotomies at L3-4 and L4-5 were done. "
+            "Findings: L3-4 normal disc, L4-5 severe lateral recess stenosis.")
+    found = {s.interspace: bool(s.findings) for s in extract(text).segments}
+    assert found == {"L3-L4": False, "L4-L5": True}
+
+def test_capitalised_heading_without_colon_is_a_section(extract):
+    text = "PREOPERATIVE DIAGNOSIS lumbar stenosis L4-5 requiring laminectomy\n\nDESCRIPTION the patient was placed prone\n"
+    assert extract(text).segments == []

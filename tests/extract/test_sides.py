@@ -1,0 +1,39 @@
+"""Stage sides: where a side word belongs (issue 8 class 8), with the rows that must NOT match."""
+
+import pytest
+
+from .snippets import sides
+
+
+# 8. Sides ------------------------------------------------------------------------------------------
+SIDES = [
+    ("TLIF L4-5. At L4-5 the right L4 root was then decompressed until mobile.", "L4-L5", "right"),
+    ("At L4-5 a laminotomy was made; left foraminotomy completed the work.", "L4-L5", "left"),
+    ("TLIF from the left at L4-5: facetectomy, discectomy, cage.", "L4-L5", "left"),
+    ("TLIF L3-4 and L4-5, right. Facetectomies were performed at L3-4 and L4-5.", "L4-L5", "right"),
+    ("Left TLIF L4-5. At L4-5, on the side opposite the approach, the facet was undercut.", "L4-L5", "right"),
+    # must NOT: a compressed root's side is no decompression side
+    ("A laminotomy was performed at L5-S1; the left S1 root was compressed.", "L5-S1", None),
+]
+
+
+@pytest.mark.parametrize("text, interspace, laterality", SIDES)
+def test_sides(extract, text, interspace, laterality):
+    assert sides(extract(text)).get(interspace) == laterality
+
+MORE_SIDES = [
+    ("PROCEDURE: TLIF L4-5.\nRight side: complete facetectomy of the L4-L5 joint was done.", "L4-L5", "right"),
+    ("PROCEDURE: TLIF L4-5.\nAt L4-5 a laminotomy was made. Foraminotomy was performed for the exiting L4 root; right.", "L4-L5", "right"),
+    ("PROCEDURE: TLIF L4-5.\nAt L4-5 a left foraminotomy was done. Flavum undercut across the midline until the right L5 root was free.",
+     "L4-L5", "bilateral"),
+    ("TLIF L4-5 and L5-S1. At L4-5 a right foraminotomy; left, at L5-S1, a laminotomy is fashioned.", "L5-S1", "left"),
+    # must NOT: the sides of screws or of a range are no decompression side
+    ("TLIF L4-5. Pedicle screws were placed L3 through S1 on both sides. A laminotomy was made at L4-5.", "L4-L5", None),
+    # must NOT: a root that is merely free after the work gives no side
+    ("TLIF L4-5. At L4-5 a laminotomy was made; the right L5 root was free.", "L4-L5", None),
+]
+
+
+@pytest.mark.parametrize("text, interspace, laterality", MORE_SIDES)
+def test_more_sides(extract, text, interspace, laterality):
+    assert sides(extract(text)).get(interspace) == laterality
