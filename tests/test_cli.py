@@ -60,6 +60,18 @@ def test_extract_json_from_stdin_latin1():
     assert [s["interspace"] for s in body["segments"]] == ["L5-S1"] and body["segments"][0]["laterality"] == "right"
 
 
+def test_extract_spans_carry_their_explanation():
+    note = b"Left TLIF L4-5. A left L4-5 laminotomy was done. No foraminotomy was needed."
+    code, out, err = run("extract", "-", "--format", "json", "--spans", stdin=note)
+    assert code == 0, err
+    spans = {m["text"]: m for m in json.loads(out)["mentions"]}
+    assert spans["laminotomy"]["explanation"] == {"rule_id": "technique.laminotomy", "cue": None}
+    negated = spans["foraminotomy"]
+    assert negated["status"] == "negated" and negated["explanation"]["rule_id"] == "technique.foraminotomy"
+    cue = negated["explanation"]["cue"]
+    assert cue["text"] == "No" and note.decode()[cue["start"] : cue["end"]] == "No" and cue["rule_id"].startswith("context.")
+
+
 def test_rules_catalogue():
     code, out, err = run("rules", "--format", "json")
     rules = json.loads(out)

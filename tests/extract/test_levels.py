@@ -22,6 +22,8 @@ RELATIVE = [
      {"L4-L5": ["foraminotomy"]}),
     ("Index level: L5-S1\nPROCEDURE: TLIF L4-S1. At the index level a right laminotomy was made.", {"L5-S1": ["laminotomy"]}),
     (TLIF2 + "A left foraminotomy freed the exiting L5 root.", {"L5-S1": ["foraminotomy"]}),
+    ("PROCEDURES: TLIF L3-4 and L4-5.\nHISTORY: prior L4-5 laminectomy in 2015.\nDESCRIPTION: Scar was taken down at the "
+     "previously operated level and a right foraminotomy was done.", {"L4-L5": ["foraminotomy"]}),
     (TLIF2 + "A left foraminotomy freed the traversing L5 root.", {"L4-L5": ["foraminotomy"]}),
     # must NOT match: the level above is only looked at; a relative word that is no level reference
     (TLIF2 + "At L4-L5 a left laminotomy was made. The level above was inspected and left undisturbed.",
@@ -61,6 +63,9 @@ VERTEBRAE = [
     ("PROCEDURES: PLIF L4-5 and L5-S1.\nA complete L5 laminectomy was performed with the bottom edge of L4.",
      {"L4-L5": ["laminectomy"], "L5-S1": ["laminectomy"]}),
     ("PROCEDURES: TLIF L4-L5.\nDESCRIPTION: A left laminotomy was made on the undersurface of 4.", {"L4-L5": ["laminotomy"]}),
+    # a lone vertebra with no other cue takes the level the procedure list names for its work
+    ("PROCEDURES:\n1. TLIF L4-L5 and L5-S1.\n2. Left L5-S1 laminotomy.\n\nDESCRIPTION: A left L5 hemilaminotomy was performed.",
+     {"L5-S1": ["laminotomy"]}),
     # must NOT match: a lamina named for a screw is no laminotomy
     ("PROCEDURES: TLIF L4-L5.\nDESCRIPTION: At L4-L5 a left laminotomy was made. A screw was placed in the L3 pedicle.",
      {"L4-L5": ["laminotomy"]}),
