@@ -40,6 +40,9 @@ class Lexicon(BaseModel):
     not_level_after_t: list[str] = []
     # words after which a bare lumbar number names a vertebra ("the undersurface of 4")
     bare_lumbar_after: list[str] = []
+    # words after which a bare pair of numbers names a lumbar interspace ("at 4-5", "the 5-1 level");
+    # a pair that opens a line ("- 4-5 first") does too
+    bare_interspace_after: list[str] = []
     description: str = ""
 
     @model_validator(mode="after")
@@ -108,6 +111,14 @@ class LevelGrammar:
             if lexicon.bare_lumbar_after
             else None
         )
+        self._bare_pair = (
+            re.compile(
+                rf"(?:(?i:(?<![A-Za-z])(?:{_alternation(lexicon.bare_interspace_after)}))[ \t]+|(?m:^)[ \t]*(?:[-*\u2022][ \t]+)?)"
+                rf"(?P<a>[1-5])-(?P<b>[1-6])(?![\w./-]|[ \t]*(?:mm|cm|%|x\b|mA|o'?clock|days?|weeks?|months?|years?|hours?|times?|minutes?))"
+            )
+            if lexicon.bare_interspace_after
+            else None
+        )
         self._lumbosacral = (
             re.compile(rf"(?i)(?<![A-Za-z])(?:{_alternation(lexicon.lumbosacral_words)})(?![A-Za-z])")
             if lexicon.lumbosacral_words
@@ -142,6 +153,11 @@ class LevelGrammar:
                 vertebra = self._vertebra("L", self._number(m.group("n")))
                 if vertebra is not None:
                     found.append(LevelMention(m.start("n"), m.end("n"), m.group("n"), "vertebra", (vertebra,), ()))
+        if self._bare_pair is not None:
+            for m in self._bare_pair.finditer(text):
+                mention = self._from_bare_pair(text, m)
+                if mention is not None:
+                    found.append(mention)
         if self._lumbosacral is not None:
             for m in self._lumbosacral.finditer(text):
                 found.append(LevelMention(m.start(), m.end(), m.group(0), "interspace", ("L5", "S1"), ("L5-S1",)))
@@ -238,6 +254,18 @@ class LevelGrammar:
             return None
         end = m.start("n1") + len(m.group("n1"))
         return self._make(text, m.start(), end, (vertebra,), ())
+
+    def _from_bare_pair(self, text: str, m: re.Match) -> LevelMention | None:
+        """"4-5" is L4-L5, "5-1" is L5-S1: two bare numbers naming one lumbar interspace."""
+        a, b = int(m.group("a")), int(m.group("b"))
+        first = self._vertebra("L", a)
+        last = "S1" if (a, b) == (5, 1) else self._vertebra("L", b)
+        if first is None or last is None or (last != "S1" and b != a + 1 and not (a, b) == (5, 6)):
+            return None
+        interspaces = self.spine.span(first, last)
+        if not interspaces or len(interspaces) != 1:
+            return None
+        return LevelMention(m.start("a"), m.end("b"), text[m.start("a") : m.end("b")], "interspace", (first, last), interspaces)
 
     def _from_ordinals(self, text: str, m: re.Match) -> LevelMention | None:
         region = self.lexicon.ordinal_regions[m.group("oreg2").lower()]

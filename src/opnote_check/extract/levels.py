@@ -297,7 +297,8 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
 # -- resolution ---------------------------------------------------------------------------------
 
 def resolve(
-    m: Record, s: Sentence, groups: dict[int, list[LevelGroup]], cl: ClauseLevels, ctx: LevelContext, carry: tuple[str, ...]
+    m: Record, s: Sentence, groups: dict[int, list[LevelGroup]], cl: ClauseLevels, ctx: LevelContext, carry: tuple[str, ...],
+    item: bool = False,
 ) -> tuple[tuple[str, ...], str]:
     """The interspaces of one work mention and where they came from (see the module docstring)."""
     if m.kind == "FINDING" and cl:
@@ -339,7 +340,7 @@ def resolve(
             return from_vertebrae(in_clause, m, ctx, carry), "vertebra"
         if named and m.kind in BINDING_KINDS:  # "... removed en bloc (Gill laminectomy)"; vertebrae of its sentence beat the carry
             return from_vertebrae(named, m, ctx, carry), "vertebra"
-    if carry and not s.vague and not s.is_item:
+    if carry and not s.vague and not item:
         return carry, "carried"
     if named and m.kind != "FINDING":
         return from_vertebrae(named, m, ctx, carry), "vertebra"
@@ -416,9 +417,12 @@ def assign_levels(
     previous: list[Record] = []  # the block of the level before the current one
     copies: list[Record] = []
     section, paragraph = "start", -1
+    steps = False  # the bullets are the narrative's steps ("- 4-5 first", "- R facet off ...")
     for s, groups0 in zip(sentences, static):
         if s.section != section:
-            carry, section, block, previous = (), s.section, [], []
+            carry, section, block, previous, steps = (), s.section, [], [], False
+        steps = steps or (s.is_item and _level_heading(s, ctx))
+        item = s.is_item and not steps
         if s.paragraph != paragraph:
             paragraph = s.paragraph
             if block:
@@ -429,11 +433,11 @@ def assign_levels(
         for m in s.mentions:
             if m.kind not in WORK_KINDS:
                 continue
-            m.levels, m.level_source = resolve(m, s, groups, cl, ctx, carry)
+            m.levels, m.level_source = resolve(m, s, groups, cl, ctx, carry, item)
             if m.levels and m.affirmed and m.kind not in ("FINDING", "ROOT_FREED"):
                 last_resolved = m.levels
         copies.extend(repeated(s, cl, carry, block, previous))
-        if s.is_item:
+        if item:
             continue
         if last_resolved and last_resolved != carry:
             previous, block = (block or previous), []
@@ -458,6 +462,16 @@ def assign_levels(
                 previous, block = (block or previous), []
                 carry = tuple(dict.fromkeys(named))
     return ctx, copies
+
+
+def _level_heading(s: Sentence, ctx: LevelContext) -> bool:
+    """A bullet that only names the level the next steps are at ("- 4-5 first", "- L5-S1:")."""
+    levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind == "interspace"]
+    if len(levels) != 1 or len(levels[0].level.interspaces) != 1 or any(m.kind in WORK_KINDS for m in s.mentions):
+        return False
+    words = [w for w in ctx.words[s.start : s.end] if w.strip() and w not in "-*\u2022:.,"]
+    own = levels[0].tend - levels[0].tstart
+    return len(words) - own <= 2
 
 
 def _adjacent_pair(s: Sentence, ctx: LevelContext) -> tuple[str, ...]:
