@@ -321,7 +321,9 @@ def resolve(
         if before:
             return cl[max(before)], "explicit"
     named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
-    if m.section == "procedure" and m.kind in BINDING_KINDS and m.clause not in cl:
+    # the narrative level this sentence names itself beats the one carried into it
+    here = tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])) or carry
+    if m.section == "procedure" and m.kind in BINDING_KINDS and m.clause not in cl and ";" in ctx.words[s.start : s.end]:
         # a procedure-list item of its own: "TLIF L4-5 and L5-S1; L4 laminectomy; left L5-S1 foraminotomy"
         in_clause = [x for x in named if x.clause == m.clause]
         if in_clause:
@@ -337,9 +339,9 @@ def resolve(
     if m.kind != "FINDING":
         in_clause = [x for x in named if x.clause == m.clause]
         if in_clause:
-            return from_vertebrae(in_clause, m, ctx, carry), "vertebra"
+            return from_vertebrae(in_clause, m, ctx, here), "vertebra"
         if named and m.kind in BINDING_KINDS:  # "... removed en bloc (Gill laminectomy)"; vertebrae of its sentence beat the carry
-            return from_vertebrae(named, m, ctx, carry), "vertebra"
+            return from_vertebrae(named, m, ctx, here), "vertebra"
     if carry and not s.vague and not item:
         return carry, "carried"
     if named and m.kind != "FINDING":
