@@ -321,8 +321,6 @@ def resolve(
         if before:
             return cl[max(before)], "explicit"
     named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
-    # the narrative level this sentence names itself beats the one carried into it
-    here = tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])) or carry
     if m.section == "procedure" and m.kind in BINDING_KINDS and m.clause not in cl and ";" in ctx.words[s.start : s.end]:
         # a procedure-list item of its own: "TLIF L4-5 and L5-S1; L4 laminectomy; left L5-S1 foraminotomy"
         in_clause = [x for x in named if x.clause == m.clause]
@@ -331,6 +329,8 @@ def resolve(
     if m.affirmed and m.clause not in cl:
         # work does not borrow a level the sentence only steers clear of from another clause
         cl = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
+    # the narrative level this sentence names itself beats the one carried into it
+    here = tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])) or carry
     explicit = _explicit(m, cl)
     if explicit:
         return explicit, "explicit" if m.clause in cl else "sentence"
@@ -371,12 +371,19 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
     if cue is None:
         return []
     target = tuple(dict.fromkeys(i for levels in cl.values() for i in levels if i not in carry))
-    source = block or previous
+    # "... took the facet off for the approach ..., and then I did the same thing at L5-S1": the
+    # step just described may be in the repeat's own sentence
+    earlier: list[Record] = []
+    if target and not block:
+        earlier = [m for m in s.mentions if m.kind == "TECHNIQUE" and m.is_work and m.levels and m.tend <= cue.tstart
+                   and not set(m.levels) & set(target)]
+    source = block or earlier or previous
     if not target and carry and not block and previous:
         target, source = carry, previous  # the level moved just before the repeat
     if not target or not source:
         return []
-    named = {m.meta.get("technique") for m in s.mentions if m.kind == "TECHNIQUE" and m.affirmed}
+    own = [m for m in s.mentions if m.kind == "TECHNIQUE" and m.affirmed and m not in earlier]
+    named = {m.meta.get("technique") for m in own}
     copies = []
     for technique in dict.fromkeys(m.meta["technique"] for m in source):
         if named and technique not in named:
@@ -384,9 +391,9 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
         first = next(m for m in source if m.meta["technique"] == technique)
         sides = set().union(*(m.sides for m in source if m.meta["technique"] == technique))
         if named:
-            for own in (m for m in s.mentions if m.kind == "TECHNIQUE" and m.meta.get("technique") == technique):
-                if not own.sides:
-                    own.sides.update(sides)  # "the facet was taken down here exactly as above": its side too
+            for mention in (m for m in own if m.meta.get("technique") == technique):
+                if not mention.sides:
+                    mention.sides.update(sides)  # "the facet was taken down here exactly as above": its side too
             continue
         copies.append(_copy(first, cue, target, sides))
     return copies
