@@ -42,6 +42,9 @@ REPEAT = [
      {"L4-L5": ["laminotomy", "facetectomy"], "L5-S1": ["laminotomy", "facetectomy"]}),
     (TLIF2 + "At L4-L5 a left laminotomy was made. We then moved to L5-S1. The same was done here.",
      {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy"]}),
+    # the step just described may be in the repeat's own sentence
+    ("PROCEDURES: Left TLIF L4-5 and L5-S1.\nDESCRIPTION: At L4-5 I took the left facet off with the osteotome for the approach, placed a "
+     "cage, and then I did the same thing at L5-S1 from the left.", {"L4-L5": ["facetectomy"], "L5-S1": ["facetectomy"]}),
     # the repeat sentence names its own work: nothing more is copied
     ("At L4-L5 a left laminotomy and foraminotomy were done. A foraminotomy was repeated in the same manner at L5-S1.",
      {"L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["foraminotomy"]}),

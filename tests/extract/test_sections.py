@@ -34,3 +34,11 @@ def test_per_level_facts_do_not_share_a_finding(extract):
 def test_capitalised_heading_without_colon_is_a_section(extract):
     text = "PREOPERATIVE DIAGNOSIS lumbar stenosis L4-5 requiring laminectomy\n\nDESCRIPTION the patient was placed prone\n"
     assert extract(text).segments == []
+
+
+def test_background_is_history(extract):
+    text = ("Procedure: Stage 2: L4-5 TLIF, left.\n\nBackground: she underwent stage 1, at which time a bilateral L4-5 "
+            "laminectomy with foraminotomies was performed.\n\nDescription: the left L4-5 facet was removed to open the "
+            "transforaminal corridor and a cage was placed.\n")
+    seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
+    assert seg.techniques == ["facetectomy"] and seg.prep_only is True
