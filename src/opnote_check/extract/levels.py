@@ -375,8 +375,9 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
     # step just described may be in the repeat's own sentence
     earlier: list[Record] = []
     if target and not block:
-        earlier = [m for m in s.mentions if m.kind == "TECHNIQUE" and m.is_work and m.levels and m.tend <= cue.tstart
-                   and not set(m.levels) & set(target)]
+        earlier = [m for m in s.mentions if m.kind == "TECHNIQUE" and m.is_work and m.levels and m.tend <= cue.tstart]
+        done = {i for m in earlier for i in m.levels}
+        target = tuple(i for i in target if i not in done)
     source = block or earlier or previous
     if not target and carry and not block and previous:
         target, source = carry, previous  # the level moved just before the repeat
