@@ -26,8 +26,8 @@ RELATIVE = [
      "previously operated level and a right foraminotomy was done.", {"L4-L5": ["foraminotomy"]}),
     (TLIF2 + "A left foraminotomy freed the traversing L5 root.", {"L4-L5": ["foraminotomy"]}),
     # a side not entered reaches back, not across the colon to the work that follows
-    ("TLIF L4-5 and L5-S1. At L4-5 a bilateral laminotomy was made. At L5-S1 the contralateral side was not entered: "
-     "right hemilaminotomy of L5 and a foraminotomy.", {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy", "foraminotomy"]}),
+    ("TLIF L4-5 and L5-S1. At L4-5 a bilateral laminotomy was made. The same was done at L5-S1, except that the "
+     "contralateral side was not entered: right hemilaminotomy of L5 and a foraminotomy.", {"L4-L5": ["laminotomy"], "L5-S1": ["laminotomy", "foraminotomy"]}),
     # must NOT match: the level above is only looked at; a relative word that is no level reference
     (TLIF2 + "At L4-L5 a left laminotomy was made. The level above was inspected and left undisturbed.",
      {"L4-L5": ["laminotomy"]}),
