@@ -276,13 +276,16 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
     whole = m.meta.get("technique") == "laminectomy" and any(
         w in WHOLE for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
     )
+    # interspaces the note names for this work: those listed for decompression, then the fused ones
+    named_for_work = ctx.listed | set(ctx.construct)
     if carry and all(c in candidates for c in carry) and all(
         any(c in spine.adjacent_interspaces(v, transitional) for c in carry) for v in names
-    ):
+    ) and (set(carry) <= named_for_work or not set(candidates) & named_for_work):
         return carry  # "a left L4 hemilaminotomy" in the L4-L5 paragraph
     # a whole lamina spans both interspaces of its vertebra that the note works on; a part of
     # one, the interspace the procedure list names for decompression, else the worked ones
-    for pool in ((ctx.work_set,) if whole else (ctx.listed, ctx.work_set)):
+    pools = (named_for_work, ctx.work_set) if whole else (ctx.listed, set(ctx.construct), ctx.work_set)
+    for pool in pools:
         chosen = tuple(c for c in candidates if c in pool)
         if chosen and (whole or len(chosen) == 1 or len(set(names)) > 1 or pool is ctx.work_set):
             return chosen
