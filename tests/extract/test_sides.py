@@ -27,6 +27,12 @@ MORE_SIDES = [
     ("PROCEDURE: TLIF L4-5.\nAt L4-5 a left foraminotomy was done. Flavum undercut across the midline until the right L5 root was free.",
      "L4-L5", "bilateral"),
     ("TLIF L4-5 and L5-S1. At L4-5 a right foraminotomy; left, at L5-S1, a laminotomy is fashioned.", "L5-S1", "left"),
+    # a template's field sides the work of its level block
+    ("Level: L4-L5\n  Interbody technique: [X] TLIF    Approach side: Left\n  Decompression: [X] Laminotomy  [X] Facetectomy\n"
+     "  Decompression side: Bilateral\n", "L4-L5", "bilateral"),
+    # must NOT: "the decompression on the right side" names the step, not this level's side
+    ("TLIF L4-5. At L4-5 a left laminotomy was made.\n\nWe started the decompression on the right side, correction, the left side.",
+     "L4-L5", "left"),
     # must NOT: the sides of screws or of a range are no decompression side
     ("TLIF L4-5. Pedicle screws were placed L3 through S1 on both sides. A laminotomy was made at L4-5.", "L4-L5", None),
     # must NOT: a root that is merely free after the work gives no side

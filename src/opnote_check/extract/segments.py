@@ -55,12 +55,14 @@ def _approach_by_level(mentions: list[Record]) -> dict[str, str]:
     return {level: next(iter(s)) for level, s in sides.items() if len(s) == 1}
 
 
-def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list[Evidence]]:
-    """Decompressive work per interspace, and the work no level could be found for."""
+def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], dict[str, list[Record]], list[Evidence]]:
+    """Decompressive work per interspace, mentions that only lend a side to it, and the work no
+    level could be found for."""
     # "Nerve root decompression" by a catheter is not surgery: generic decompression counts only
     # in a note that documents open work (a named technique or an arthrodesis).
     open_surgery = any(m.kind in ("TECHNIQUE", "ARTHRODESIS", "DEVICE", "OPEN_WORK") and m.is_work for m in mentions)
     by_level: dict[str, list[Record]] = defaultdict(list)
+    side_only: dict[str, list[Record]] = defaultdict(list)
     unattributed: list[Evidence] = []
     for m in mentions:
         if m.kind not in ("TECHNIQUE", "DECOMPRESSION") or not m.is_work:
@@ -68,7 +70,12 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list
         if m.kind == "DECOMPRESSION" and not open_surgery:
             continue
         if m.kind == "DECOMPRESSION" and m.level_source == "carried" and m.text.lower().endswith(("ion", "ions", "ive")):
-            continue  # "Attention was turned to the decompression": the noun names the step, not a level's work
+            # "Attention was turned to the decompression": the noun names the step, not a level's
+            # work -- though its side ("Decompression side: Bilateral") is the side of that work
+            if any(side.tstart - m.tend == 2 for side in m.side_evidence):  # the field "Decompression side: X"
+                for level in m.levels:
+                    side_only[level].append(m)
+            continue
         if not m.levels:
             unattributed.append(m.evidence())
             continue
@@ -88,15 +95,15 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], list
                                         and (level, m.meta.get("technique")) in denied)]
         for level, work in by_level.items()
     }
-    return {level: work for level, work in kept.items() if work}, unattributed
+    return {level: work for level, work in kept.items() if work}, side_only, unattributed
 
 
 def build_segments(
     mentions: list[Record], spine: Spine, fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]]
 ) -> tuple[list[Segment], list[Evidence]]:
-    by_level, unattributed = work_by_level(mentions)
+    by_level, side_only, unattributed = work_by_level(mentions)
     approach_at = _approach_by_level(mentions)
-    freed: dict[str, list[Record]] = defaultdict(list)  # "until the right L5 root was free": sides of the work there
+    freed: dict[str, list[Record]] = side_only  # "until the right L5 root was free": sides of the work there
     for m in mentions:
         if m.kind == "ROOT_FREED" and m.is_work and m.sides:
             for level in m.levels:
@@ -137,7 +144,7 @@ def build_segments(
         technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
         evidence = []
         for m in work + freed.get(level, []):
-            if m.kind != "ROOT_FREED":
+            if m in work:
                 evidence.append(m.evidence())
             evidence.extend(side.evidence("laterality") for side in m.side_evidence)
         evidence.extend(f.evidence("finding") for f in found)
