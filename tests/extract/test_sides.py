@@ -27,6 +27,10 @@ MORE_SIDES = [
     ("PROCEDURE: TLIF L4-5.\nAt L4-5 a left foraminotomy was done. Flavum undercut across the midline until the right L5 root was free.",
      "L4-L5", "bilateral"),
     ("TLIF L4-5 and L5-S1. At L4-5 a right foraminotomy; left, at L5-S1, a laminotomy is fashioned.", "L5-S1", "left"),
+    # a fronted side opening a finding sentence sides the unsided work after it
+    ("Posterolateral fusion L4-5. At L4-5 a laminectomy was done. On the left, the traversing L5 root was trapped. "
+     "A foraminotomy was performed. The right side was handled in the same manner, with a foraminotomy freeing the right L5 root.",
+     "L4-L5", "bilateral"),
     # a template's field sides the work of its level block
     ("Level: L4-L5\n  Interbody technique: [X] TLIF    Approach side: Left\n  Decompression: [X] Laminotomy  [X] Facetectomy\n"
      "  Decompression side: Bilateral\n", "L4-L5", "bilateral"),

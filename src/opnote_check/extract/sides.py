@@ -58,18 +58,21 @@ def nearest(
 
 
 def side_headings(table: MentionTable) -> None:
-    """"Right side: complete facetectomy ...": a sentence opening with a side heading sides the
-    unsided techniques of the rest of its paragraph."""
+    """"Right side: complete facetectomy ...", "On the left, the L5 root was trapped. A foraminotomy
+    was performed ...": a sentence opening with a side heading sides the unsided techniques of the
+    rest of its paragraph, until the next heading."""
     heading: Record | None = None
     paragraph = -1
     for s in table.sentences:
         if s.paragraph != paragraph:
             heading, paragraph = None, s.paragraph
-        opening = [w for w in table.words[s.start : s.start + 4] if w.strip()]
+        opening = [w for w in table.words[s.start : s.start + 6] if w.strip()]
         first_side = next(iter(s.of_kind("SIDE")), None)
-        if (first_side is not None and first_side.tstart <= s.start + 1 and first_side.meta["side"] in OPPOSITE
-                and opening[:3] in ([first_side.text.lower(), "side", ":"], [first_side.text.lower(), ":"])):
-            heading = first_side
+        if first_side is not None and first_side.tstart <= s.start + 1 and first_side.meta["side"] in OPPOSITE:
+            said = first_side.text.lower().split()
+            # "Right side: ...", "Left: ...", "On the left, the traversing L5 root was trapped ..."
+            if opening[: len(said) + 2] == [*said, "side", ":"] or opening[: len(said) + 1] in ([*said, ":"], [*said, ","]):
+                heading = first_side
         if heading is None:
             continue
         for m in s.of_kind("TECHNIQUE", "DECOMPRESSION"):
