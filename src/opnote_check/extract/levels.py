@@ -24,6 +24,7 @@ from the step just described (the current paragraph at the previous level) to th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -35,6 +36,7 @@ ACTION_KINDS = ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE")
 BINDING_KINDS = {"TECHNIQUE", "DECOMPRESSION"}
 HEAD_KINDS = {"TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"}  # work that is done at a level
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
+MAX_BINDING_GAP = 24  # tokens between a technique and the level it is bound to
 LEVEL_GLUE = {"and", "or", ",", "&", "as", "well", "the", "at", "both", "plus", "then", "through", "/"}
 OBJECT_OF = {"at", "of", "through", "across", "over", "in", "from", "on", "for"}  # "laminotomy at L4-5"
 SKIP_FORWARD = {"and", "or", ",", "&", "a", "an", "the", "with", "plus", "was", "were", "then", "also", "performed",
@@ -111,8 +113,8 @@ def resolve_relative(ref: Record, s: Sentence, ctx: LevelContext, carry: tuple[s
         alias = ctx.aliases.get(relation)
         return (alias,) if alias else ()
     if relation in ("exiting", "traversing"):
-        root = next((m for m in s.mentions if m.kind in ("LEVEL", "ROOT") and m.level is not None and m.level.kind in ("root", "vertebra")
-                     and 0 <= m.tstart - ref.tend <= 3), None)
+        root = next((m for m in s.between(ref.tend, ref.tend + 4) if m.kind in ("LEVEL", "ROOT") and m.level is not None
+                     and m.level.kind in ("root", "vertebra")), None)
         if root is None:
             return ()
         vertebra = root.level.vertebrae[0]
@@ -125,12 +127,12 @@ def resolve_relative(ref: Record, s: Sentence, ctx: LevelContext, carry: tuple[s
 
 def _hardware_ranges(s: Sentence, ctx: LevelContext) -> set[int]:
     """Token starts of ranges that name the instrumentation ("screws T12 to S1", "L4-S1 pedicle screws")."""
-    hardware = s.of_kind("HARDWARE")
     out = set()
-    for m in s.mentions:
-        if not (_is_level(m) and len(m.level.interspaces) >= 2):
-            continue
-        for h in hardware:
+    for h in s.of_kind("HARDWARE"):
+        near = s.between(h.tend, h.tend + 7) + s.between(h.tstart - 40, h.tstart)  # ranges just after or before it
+        for m in near:
+            if not (_is_level(m) and len(m.level.interspaces) >= 2):
+                continue
             if h.tend <= m.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[h.tend : m.tstart]) and m.tstart - h.tend <= 6:
                 out.add(m.tstart)
             elif m.tend <= h.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[m.tend : h.tstart]) and h.tstart - m.tend <= 2:
@@ -152,14 +154,13 @@ class LevelGroup:
 def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dict[int, list[LevelGroup]]:
     hardware = _hardware_ranges(s, ctx)
     named: list[tuple[Record, tuple[str, ...]]] = []
+    level_clauses = {x.clause for x in s.mentions if _is_level(x)}
     for m in s.mentions:
         if _is_level(m) and m.tstart not in hardware:
             named.append((m, m.level.interspaces))
         elif m.kind == "RELATIVE_LEVEL" and m.status != "historical":
             resolved = resolve_relative(m, s, ctx, carry)
-            if resolved and not (m.meta.get("relation") in ("exiting", "traversing") and any(
-                _is_level(x) and x.clause == m.clause for x in s.mentions
-            )):
+            if resolved and not (m.meta.get("relation") in ("exiting", "traversing") and m.clause in level_clauses):
                 named.append((m, resolved))
     groups: dict[int, list[LevelGroup]] = defaultdict(list)
     for m, interspaces in named:
@@ -180,41 +181,49 @@ def clause_levels(groups: dict[int, list[LevelGroup]]) -> ClauseLevels:
 def _interleaved(groups: list[LevelGroup], heads: list[Record]) -> bool:
     """Work and levels alternate in the clause ("laminotomy at L4-5 followed by a facetectomy at
     L5-S1", "L4-5 laminotomy L5-S1 foraminotomy"): each piece of work has its own level. When all
-    the work comes before (or after) all the levels, every level holds for all of it."""
+    the work comes before (or after) all the levels, every level holds for all of it. (One pass
+    over both, in order: the kinds change at least twice.)"""
     if len({g.interspaces for g in groups}) < 2:
         return False
-    for a, b in zip(groups, groups[1:]):
-        if any(a.tend <= h.tstart < b.tstart for h in heads):
-            return True
-    for a, b in zip(heads, heads[1:]):
-        if any(a.tend <= g.tstart < b.tstart for g in groups):
-            return True
-    return False
+    marks = sorted([(g.tstart, "level") for g in groups] + [(h.tstart, "work") for h in heads])
+    changes = sum(1 for (_, a), (_, b) in zip(marks, marks[1:]) if a != b)
+    return changes >= 2
+
+
+def _clause_interleaved(s: Sentence, clause: int, groups: list[LevelGroup]) -> bool:
+    """_interleaved for one clause, worked out once per sentence and clause."""
+    key = (clause, id(groups))
+    if key not in s.interleaving:
+        s.interleaving[key] = _interleaved(groups, s.heads_by_clause.get(clause, []))
+    return s.interleaving[key]
 
 
 def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelContext) -> LevelGroup | None:
     """Of several level groups in a clause, the one this technique is done at."""
     words = ctx.words
-    others = [x for x in s.mentions if x.kind in HEAD_KINDS - BINDING_KINDS | {"FINDING", "HARDWARE"} and x.tstart >= m.tend
-              and not (m.kind in HEAD_KINDS - BINDING_KINDS and x.kind in HEAD_KINDS - BINDING_KINDS)]
-    stop = min((x.tstart for x in others), default=len(words))
+    stoppers = HEAD_KINDS - BINDING_KINDS | {"FINDING", "HARDWARE"}
+    stop = next((x.tstart for x in s.between(m.tend, m.tend + MAX_BINDING_GAP + 1) if x.kind in stoppers
+                 and not (m.kind in HEAD_KINDS - BINDING_KINDS and x.kind in HEAD_KINDS - BINDING_KINDS)), len(words))
     for g in groups:  # forward: "<techniques> at L4-5"
         if g.tstart < m.tend or g.tstart > stop:
             continue
+        if g.tstart - m.tend > MAX_BINDING_GAP:
+            break
         between = [w for w in words[m.tend : g.tstart] if w.strip()]
-        techniques_between = {x.tstart for x in s.mentions if x.kind in HEAD_KINDS and m.tend <= x.tstart < g.tstart}
-        plain = [w for i, w in enumerate(words[m.tend : g.tstart], m.tend) if w.strip() and not any(
-            x.tstart <= i < x.tend for x in s.mentions if x.tstart in techniques_between or x.kind == "SIDE")]
+        window = [x for x in s.between(m.tend, g.tstart) if x.kind in HEAD_KINDS or x.kind == "SIDE"]
+        covered = {i for x in window for i in range(x.tstart, x.tend)}
+        plain = [w for i, w in enumerate(words[m.tend : g.tstart], m.tend) if w.strip() and i not in covered]
         if m.kind not in BINDING_KINDS:
             plain = [w for w in plain if w not in ("cage", "cages", "interbody", "fusion")]
         if between and between[-1] in OBJECT_OF and all(w in SKIP_FORWARD or w in OBJECT_OF for w in plain) and len(plain) <= 8:
             return g
         break
-    before = [g for g in groups if g.tend <= m.tstart]
-    if before:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy and foraminotomy"
-        g = before[-1]
-        plain = [w for i, w in enumerate(words[g.tend : m.tstart], g.tend) if w.strip() and not any(
-            x.tstart <= i < x.tend for x in s.mentions if x.kind in HEAD_KINDS or x.kind == "SIDE")]
+    k = bisect_right(groups, m.tstart, key=lambda g: g.tend)  # groups are in order: those ending before m
+    if k and m.tstart - groups[k - 1].tend <= MAX_BINDING_GAP:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy ..."
+        g = groups[k - 1]
+        window = [x for x in s.between(g.tend, m.tstart) if x.kind in HEAD_KINDS or x.kind == "SIDE"]
+        covered = {i for x in window for i in range(x.tstart, x.tend)}
+        plain = [w for i, w in enumerate(words[g.tend : m.tstart], g.tend) if w.strip() and i not in covered]
         if all(w in SKIP_BACKWARD for w in plain) and len(plain) <= 6:
             return g
     return None
@@ -299,21 +308,43 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
 
 # -- resolution ---------------------------------------------------------------------------------
 
+@dataclass
+class SentenceLevels:
+    """The levels of one sentence, worked out once for all its mentions."""
+
+    groups: dict[int, list[LevelGroup]]
+    cl: ClauseLevels  # every named level, per clause
+    affirmed_cl: ClauseLevels  # without the levels the sentence only steers clear of
+    per_level_list: bool  # two or more clauses open with their own level
+    named: tuple[str, ...]  # all the interspaces of cl, in clause order
+    named_affirmed: tuple[str, ...]  # those of affirmed_cl
+
+    @classmethod
+    def of(cls, s: Sentence, groups: dict[int, list[LevelGroup]], ctx: LevelContext) -> "SentenceLevels":
+        cl = clause_levels(groups)
+        affirmed = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
+
+        def flat(levels: ClauseLevels) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(i for c in sorted(levels) for i in levels[c]))
+
+        return cls(groups, cl, affirmed, _per_level_list(s, groups, ctx), flat(cl), flat(affirmed))
+
+
 def resolve(
-    m: Record, s: Sentence, groups: dict[int, list[LevelGroup]], cl: ClauseLevels, ctx: LevelContext, carry: tuple[str, ...],
-    item: bool = False,
+    m: Record, s: Sentence, here_levels: SentenceLevels, ctx: LevelContext, carry: tuple[str, ...], item: bool = False,
 ) -> tuple[tuple[str, ...], str]:
     """The interspaces of one work mention and where they came from (see the module docstring)."""
+    groups, cl = here_levels.groups, here_levels.cl
     if m.kind == "FINDING" and cl:
         # a finding stated for several levels holds at each of them -- but in a list of per-level
         # facts ("L3-4 mild stenosis, L4-5 severe stenosis, L5-S1 normal disc") at its own only
-        if m.clause in cl and _per_level_list(s, groups, ctx):
+        if m.clause in cl and here_levels.per_level_list:
             return cl[m.clause], "explicit"
-        return tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])), "explicit"
+        return here_levels.named, "explicit"
     if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
         return (), "anaphor"
     own = groups.get(m.clause, [])
-    if len(own) > 1 and m.kind in HEAD_KINDS and _interleaved(own, [x for x in s.mentions if x.kind in HEAD_KINDS and x.clause == m.clause]):
+    if len(own) > 1 and m.kind in HEAD_KINDS and _clause_interleaved(s, m.clause, own):
         bound = _bound_group(m, own, s, ctx)
         if bound is not None:
             return bound.interspaces, "explicit"
@@ -323,7 +354,7 @@ def resolve(
         before = [c for c in cl if c < m.clause]
         if before:
             return cl[max(before)], "explicit"
-    named = [x for x in s.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
+    named = s.vertebrae
     if m.section == "procedure" and m.kind in BINDING_KINDS and m.clause not in cl and ";" in ctx.words[s.start : s.end]:
         # a procedure-list item of its own: "TLIF L4-5 and L5-S1; L4 laminectomy; left L5-S1 foraminotomy"
         in_clause = [x for x in named if x.clause == m.clause]
@@ -331,9 +362,9 @@ def resolve(
             return from_vertebrae(in_clause, m, ctx, carry), "vertebra"
     if m.affirmed and m.clause not in cl:
         # work does not borrow a level the sentence only steers clear of from another clause
-        cl = clause_levels({c: [g for g in gs if not g.negated] for c, gs in groups.items()})
+        cl = here_levels.affirmed_cl
     # the narrative level this sentence names itself beats the one carried into it
-    here = tuple(dict.fromkeys(i for c in sorted(cl) for i in cl[c])) or carry
+    here = (here_levels.named_affirmed if cl is here_levels.affirmed_cl else here_levels.named) or carry
     explicit = _explicit(m, cl)
     if explicit:
         return explicit, "explicit" if m.clause in cl else "sentence"
@@ -442,11 +473,12 @@ def assign_levels(
                 previous, block = block, []
         groups = clause_groups(s, ctx, carry) if s.of_kind("RELATIVE_LEVEL") else groups0
         cl = clause_levels(groups)
+        sentence_levels = SentenceLevels.of(s, groups, ctx)
         last_resolved: tuple[str, ...] = ()
         for m in s.mentions:
             if m.kind not in WORK_KINDS:
                 continue
-            m.levels, m.level_source = resolve(m, s, groups, cl, ctx, carry, item)
+            m.levels, m.level_source = resolve(m, s, sentence_levels, ctx, carry, item)
             if m.levels and m.affirmed and m.kind not in ("FINDING", "ROOT_FREED"):
                 last_resolved = m.levels
         copies.extend(repeated(s, cl, carry, block, previous))

@@ -8,6 +8,7 @@ through hidden dictionary keys. The rule metadata (`meta`) is read-only.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -112,6 +113,7 @@ class Sentence:
     paragraph: int = 0  # a blank line starts a new paragraph
     start: int = 0  # first token
     end: int = 0  # one past the last token
+    interleaving: dict = field(default_factory=dict)  # levels stage: (clause, groups) -> work and levels alternate
 
     @property
     def vague(self) -> bool:
@@ -123,6 +125,28 @@ class Sentence:
 
     def of_kind(self, *kinds: str) -> list[Record]:
         return [m for m in self.mentions if m.kind in kinds]
+
+    @cached_property
+    def heads_by_clause(self) -> dict[int, list[Record]]:
+        """Work that is done at a level (techniques, decompression, fusion, cages), per clause."""
+        out: dict[int, list[Record]] = {}
+        for m in self.mentions:
+            if m.kind in ("TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"):
+                out.setdefault(m.clause, []).append(m)
+        return out
+
+    @cached_property
+    def vertebrae(self) -> list[Record]:
+        """Vertebrae named in the sentence (not in a historical mention)."""
+        return [x for x in self.mentions if x.kind == "LEVEL" and x.level.kind == "vertebra" and x.status != "historical"]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [m.tstart for m in self.mentions]
+
+    def between(self, start: int, end: int) -> list[Record]:
+        """The mentions that start in [start, end), in order (the mentions are sorted by start)."""
+        return self.mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
 
 @dataclass

@@ -143,8 +143,9 @@ def build_segments(
         )
         technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
         evidence = []
+        own = {id(m) for m in work}
         for m in work + freed.get(level, []):
-            if m in work:
+            if id(m) in own:
                 evidence.append(m.evidence())
             evidence.extend(side.evidence("laterality") for side in m.side_evidence)
         evidence.extend(f.evidence("finding") for f in found)

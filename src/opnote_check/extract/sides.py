@@ -9,6 +9,7 @@ disc") marks its nearest technique as interbody preparation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ OPPOSITE = {"left": "right", "right": "left"}
 MAX_SIDE_GAP = 8
 MAX_CROSS_CLAUSE_GAP = 2  # "ipsilateral (left) laminotomy": a bracket does not separate a side from its noun
 MAX_PREP_GAP = 20
+MAX_SPAN = 40  # tokens: no target span is longer (a longer one is looked for only near its start)
 
 SideWords = list[tuple[re.Pattern, str]]
 
@@ -39,7 +41,10 @@ def nearest(
     prefer_before = side.meta.get("attach") == "before"
     best, best_key = None, None
     closing = bool(words) and all(not w.strip() or w in ".)" for w in words[side.tend : side.tend + 2])
-    for t in candidates:
+    # only candidates that start near the side can be within max_gap of it (candidates are in order)
+    lo = bisect_left(candidates, side.tstart - max_gap - MAX_SPAN, key=lambda t: t.tstart)
+    hi = bisect_right(candidates, side.tend + max_gap, key=lambda t: t.tstart)
+    for t in candidates[lo:hi]:
         if (t.clause != side.clause and words and ";" in words[min(side.tend, t.tend) : max(side.tstart, t.tstart)]
                 and not (closing and t.tend <= side.tstart)):  # "...; right." closes the clause before it
             continue
@@ -129,12 +134,29 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
     return SideFacts(approach, level_sides)
 
 
+def _word_before(words: list[str], i: int, lo: int) -> str | None:
+    while i > lo:
+        i -= 1
+        if words[i].strip():
+            return words[i]
+    return None
+
+
+def _words_after(words: list[str], i: int, hi: int, count: int) -> list[str]:
+    out: list[str] = []
+    while i < hi and len(out) < count:
+        if words[i].strip():
+            out.append(words[i])
+        i += 1
+    return out
+
+
 def _fronted_target(side: Record, s, words: list[str]) -> Record | None:
     """A side that opens its sentence (or the part after a semicolon) and is set off by a comma
     qualifies the first technique that follows, up to the next semicolon."""
-    before = [w for w in words[s.start : side.tstart] if w.strip()]
-    after = [w for w in words[side.tend : s.end] if w.strip()]
-    if (before and before[-1] != ";") or not after or after[0] != ",":
+    before = _word_before(words, side.tstart, s.start)
+    after = _words_after(words, side.tend, s.end, 1)
+    if (before is not None and before != ";") or after != [","]:
         return None
     for m in s.mentions:
         if m.tstart >= side.tend:
@@ -148,9 +170,7 @@ def _fronted_target(side: Record, s, words: list[str]) -> Record | None:
 def _closing_target(side: Record, s, words: list[str]) -> Record | None:
     """"Foraminotomy was performed for the exiting L4 root; right.": a side alone after the last
     semicolon of its sentence qualifies the technique of the clause before it."""
-    before = [w for w in words[s.start : side.tstart] if w.strip()]
-    after = [w for w in words[side.tend : s.end] if w.strip()]
-    if not before or before[-1] != ";" or any(w not in ".)" for w in after):
+    if _word_before(words, side.tstart, s.start) != ";" or any(w not in ".)" for w in _words_after(words, side.tend, s.end, 3)):
         return None
     work = [m for m in s.of_kind("TECHNIQUE", "DECOMPRESSION") if m.tend <= side.tstart]
     return work[-1] if work else None
@@ -159,15 +179,19 @@ def _closing_target(side: Record, s, words: list[str]) -> Record | None:
 def _decompression_of_root(root: Record, s) -> Record | None:
     """The decompression whose object is this root: "the right L4 root was decompressed",
     "decompressing the left L5 root" (a root that is compressed is a finding, not work)."""
-    for m in s.of_kind("DECOMPRESSION", "TECHNIQUE"):
-        if m.clause == root.clause and (0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 3):
+    for m in s.between(root.tstart - 40, root.tend + 5):
+        if m.kind in ("DECOMPRESSION", "TECHNIQUE") and m.clause == root.clause and (
+            0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 3
+        ):
             return m
     return None
 
 
 def _freeing_of_root(root: Record, s) -> Record | None:
-    for m in s.of_kind("ROOT_FREED"):
-        if m.clause == root.clause and (0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 6):
+    for m in s.between(root.tstart - 40, root.tend + 5):
+        if m.kind == "ROOT_FREED" and m.clause == root.clause and (
+            0 <= m.tstart - root.tend <= 4 or 0 <= root.tstart - m.tend <= 6
+        ):
             return m
     return None
 
