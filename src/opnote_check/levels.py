@@ -260,10 +260,8 @@ class LevelGrammar:
         a, b = int(m.group("a")), int(m.group("b"))
         first = self._vertebra("L", a)
         last = "S1" if (a, b) == (5, 1) else self._vertebra("L", b)
-        if first is None or last is None or (last != "S1" and b != a + 1 and not (a, b) == (5, 6)):
-            return None
-        interspaces = self.spine.span(first, last)
-        if not interspaces or len(interspaces) != 1:
+        interspaces = self.spine.span(first, last) if first and last else None
+        if not interspaces or len(interspaces) != 1:  # one interspace: "4-5", "5-1", "5-6"; not "3-5"
             return None
         return LevelMention(m.start("a"), m.end("b"), text[m.start("a") : m.end("b")], "interspace", (first, last), interspaces)
 

@@ -51,15 +51,10 @@ def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mention
         kinds["alif"] += len(anterior_generic)
     other_interbody = bool(other_levels) or kinds["alif"] > 0 or kinds["lateral"] > 0
     # a cage beside an ALIF / lateral fusion is theirs unless its level is fused from behind too
-    posterior = bool(explicit) or (bool(generic) and (not other_interbody or bool(set(i for m in generic for i in m.levels) - other_levels)))
     fused_mentions = explicit + [m for m in generic if not other_interbody or set(m.levels) - other_levels]
-    interspaces: set[str] = set()
-    for m in fused_mentions:
-        if m.level_source != "anaphor":
-            interspaces.update(m.levels)
-    for m in fused_mentions:
-        if m.level_source != "anaphor":
-            continue
+    posterior = bool(fused_mentions)
+    interspaces = {i for m in fused_mentions if m.level_source != "anaphor" for i in m.levels}
+    for m in (m for m in fused_mentions if m.level_source == "anaphor"):
         # "interbody fusion was done at both spaces": the levels worked on, when they are as many
         count = _anaphor_count(m, mentions)
         if not interspaces or (count and len(ctx.work_set) == count > len(interspaces)):

@@ -24,7 +24,7 @@ from the step just described (the current paragraph at the previous level) to th
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -73,7 +73,7 @@ def _is_level(m: Record) -> bool:
 
 # -- relative references ------------------------------------------------------------------------
 
-def learn_aliases(table: MentionTable, spine: Spine) -> dict[str, str]:
+def learn_aliases(table: MentionTable) -> dict[str, str]:
     """"L4-L5 (index level)", "Index level: L5-S1", a prior operation at one level."""
     aliases: dict[str, str] = {}
     for s in table.sentences:
@@ -149,6 +149,8 @@ class LevelGroup:
     interspaces: tuple[str, ...]
     parts: tuple[tuple[str, ...], ...]  # the interspaces of each member
     negated: bool = False  # every member negated ("stayed below the L3-4 ligament")
+    affirmed: bool = True  # every member affirmed
+    denied: bool = False  # a member left alone by a level-denial cue ("L3-4 was preserved")
 
 
 def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dict[int, list[LevelGroup]]:
@@ -165,12 +167,16 @@ def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dic
     groups: dict[int, list[LevelGroup]] = defaultdict(list)
     for m, interspaces in named:
         current = groups[m.clause]
+        denied = m.cue is not None and m.cue.rule_id in ctx.level_denials
         if current and all(not w.strip() or w in LEVEL_GLUE for w in ctx.words[current[-1].tend : m.tstart]):
             last = current[-1]
-            current[-1] = LevelGroup(last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)),
-                                     last.parts + (tuple(interspaces),), last.negated and m.status == "negated")
+            current[-1] = LevelGroup(
+                last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)), last.parts + (tuple(interspaces),),
+                last.negated and m.status == "negated", last.affirmed and m.affirmed, last.denied or denied,
+            )
         else:
-            current.append(LevelGroup(m.tstart, m.tend, tuple(interspaces), (tuple(interspaces),), m.status == "negated"))
+            current.append(LevelGroup(m.tstart, m.tend, tuple(interspaces), (tuple(interspaces),),
+                                      m.status == "negated", m.affirmed, denied))
     return groups
 
 
@@ -190,41 +196,31 @@ def _interleaved(groups: list[LevelGroup], heads: list[Record]) -> bool:
     return changes >= 2
 
 
-def _clause_interleaved(s: Sentence, clause: int, groups: list[LevelGroup]) -> bool:
-    """_interleaved for one clause, worked out once per sentence and clause."""
-    key = (clause, id(groups))
-    if key not in s.interleaving:
-        s.interleaving[key] = _interleaved(groups, s.heads_by_clause.get(clause, []))
-    return s.interleaving[key]
+def _plain_words(s: Sentence, words: list[str], start: int, end: int) -> list[str]:
+    """The words in [start, end) that are not part of a piece of work or a side."""
+    covered = {i for x in s.between(start, end) if x.kind in HEAD_KINDS or x.kind == "SIDE" for i in range(x.tstart, x.tend)}
+    return [w for i, w in enumerate(words[start:end], start) if w.strip() and i not in covered]
 
 
 def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelContext) -> LevelGroup | None:
-    """Of several level groups in a clause, the one this technique is done at."""
+    """Of several level groups in a clause (in order), the one this technique is done at."""
     words = ctx.words
-    stoppers = HEAD_KINDS - BINDING_KINDS | {"FINDING", "HARDWARE"}
-    stop = next((x.tstart for x in s.between(m.tend, m.tend + MAX_BINDING_GAP + 1) if x.kind in stoppers
-                 and not (m.kind in HEAD_KINDS - BINDING_KINDS and x.kind in HEAD_KINDS - BINDING_KINDS)), len(words))
-    for g in groups:  # forward: "<techniques> at L4-5"
-        if g.tstart < m.tend or g.tstart > stop:
-            continue
-        if g.tstart - m.tend > MAX_BINDING_GAP:
-            break
-        between = [w for w in words[m.tend : g.tstart] if w.strip()]
-        window = [x for x in s.between(m.tend, g.tstart) if x.kind in HEAD_KINDS or x.kind == "SIDE"]
-        covered = {i for x in window for i in range(x.tstart, x.tend)}
-        plain = [w for i, w in enumerate(words[m.tend : g.tstart], m.tend) if w.strip() and i not in covered]
+    k = bisect_left(groups, m.tend, key=lambda g: g.tstart)
+    if k < len(groups) and groups[k].tstart - m.tend <= MAX_BINDING_GAP:  # forward: "<techniques> at L4-5"
+        g = groups[k]
+        stoppers = HEAD_KINDS - BINDING_KINDS | {"FINDING", "HARDWARE"}
+        blocked = any(x.kind in stoppers and not (m.kind in stoppers and x.kind in HEAD_KINDS) for x in s.between(m.tend, g.tstart))
+        before_level = next((w for w in reversed(words[m.tend : g.tstart]) if w.strip()), None)
+        plain = _plain_words(s, words, m.tend, g.tstart)
         if m.kind not in BINDING_KINDS:
             plain = [w for w in plain if w not in ("cage", "cages", "interbody", "fusion")]
-        if between and between[-1] in OBJECT_OF and all(w in SKIP_FORWARD or w in OBJECT_OF for w in plain) and len(plain) <= 8:
+        if not blocked and before_level in OBJECT_OF and len(plain) <= 8 and all(w in SKIP_FORWARD or w in OBJECT_OF for w in plain):
             return g
-        break
-    k = bisect_right(groups, m.tstart, key=lambda g: g.tend)  # groups are in order: those ending before m
+    k = bisect_right(groups, m.tstart, key=lambda g: g.tend)  # the groups ending before m
     if k and m.tstart - groups[k - 1].tend <= MAX_BINDING_GAP:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy ..."
         g = groups[k - 1]
-        window = [x for x in s.between(g.tend, m.tstart) if x.kind in HEAD_KINDS or x.kind == "SIDE"]
-        covered = {i for x in window for i in range(x.tstart, x.tend)}
-        plain = [w for i, w in enumerate(words[g.tend : m.tstart], g.tend) if w.strip() and i not in covered]
-        if all(w in SKIP_BACKWARD for w in plain) and len(plain) <= 6:
+        plain = _plain_words(s, words, g.tend, m.tstart)
+        if len(plain) <= 6 and all(w in SKIP_BACKWARD for w in plain):
             return g
     return None
 
@@ -318,6 +314,7 @@ class SentenceLevels:
     per_level_list: bool  # two or more clauses open with their own level
     named: tuple[str, ...]  # all the interspaces of cl, in clause order
     named_affirmed: tuple[str, ...]  # those of affirmed_cl
+    interleaved: frozenset[int]  # clauses where work and levels alternate (see _interleaved)
 
     @classmethod
     def of(cls, s: Sentence, groups: dict[int, list[LevelGroup]], ctx: LevelContext) -> "SentenceLevels":
@@ -327,7 +324,10 @@ class SentenceLevels:
         def flat(levels: ClauseLevels) -> tuple[str, ...]:
             return tuple(dict.fromkeys(i for c in sorted(levels) for i in levels[c]))
 
-        return cls(groups, cl, affirmed, _per_level_list(s, groups, ctx), flat(cl), flat(affirmed))
+        interleaved = frozenset(
+            c for c, gs in groups.items() if len(gs) > 1 and _interleaved(gs, s.heads_by_clause.get(c, []))
+        )
+        return cls(groups, cl, affirmed, _per_level_list(s, groups, ctx), flat(cl), flat(affirmed), interleaved)
 
 
 def resolve(
@@ -344,7 +344,7 @@ def resolve(
     if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
         return (), "anaphor"
     own = groups.get(m.clause, [])
-    if len(own) > 1 and m.kind in HEAD_KINDS and _clause_interleaved(s, m.clause, own):
+    if m.kind in HEAD_KINDS and m.clause in here_levels.interleaved:
         bound = _bound_group(m, own, s, ctx)
         if bound is not None:
             return bound.interspaces, "explicit"
@@ -455,7 +455,7 @@ def assign_levels(
                 if m.section == "procedure" and m.kind in BINDING_KINDS:
                     ctx.listed.update(explicit)
     ctx.construct = spine.ordered(construct)
-    ctx.aliases = learn_aliases(table, spine)
+    ctx.aliases = learn_aliases(table)
     carry: tuple[str, ...] = ()
     block: list[Record] = []  # technique mentions done at the carried level(s), this paragraph
     previous: list[Record] = []  # the block of the level before the current one
@@ -472,7 +472,6 @@ def assign_levels(
             if block:
                 previous, block = block, []
         groups = clause_groups(s, ctx, carry) if s.of_kind("RELATIVE_LEVEL") else groups0
-        cl = clause_levels(groups)
         sentence_levels = SentenceLevels.of(s, groups, ctx)
         last_resolved: tuple[str, ...] = ()
         for m in s.mentions:
@@ -481,7 +480,7 @@ def assign_levels(
             m.levels, m.level_source = resolve(m, s, sentence_levels, ctx, carry, item)
             if m.levels and m.affirmed and m.kind not in ("FINDING", "ROOT_FREED"):
                 last_resolved = m.levels
-        copies.extend(repeated(s, cl, carry, block, previous))
+        copies.extend(repeated(s, sentence_levels.cl, carry, block, previous))
         if item:
             continue
         if last_resolved and last_resolved != carry:
@@ -494,7 +493,7 @@ def assign_levels(
                 i
                 for c, gs in groups.items()
                 for g in gs
-                if _affirmed_group(s, g) or _fronted_locative(s, g, ctx)
+                if g.affirmed or _fronted_locative(s, g, ctx)
                 # a single interspace named ("Attention was turned to L5-S1"); a range is
                 # usually the incision or the exposure, not the level being worked on
                 for part in g.parts
@@ -533,15 +532,11 @@ def _adjacent_pair(s: Sentence, ctx: LevelContext) -> tuple[str, ...]:
 
 def _fronted_locative(s: Sentence, g: LevelGroup, ctx: LevelContext) -> bool:
     """"At L3-L4 an interbody cage was considered but not placed. The sac there ...": the level
-    that opens the sentence is where the narrative is, whatever the sentence then denies."""
-    lead = [w for w in ctx.words[s.start : g.tstart] if w.strip()]
-    return lead in ([], ["at"], ["then", "at"]) and not any(
-        m.cue is not None and m.cue.rule_id in ctx.level_denials for m in s.mentions if m.kind == "LEVEL" and g.tstart <= m.tstart < g.tend
-    )
-
-
-def _affirmed_group(s: Sentence, g: LevelGroup) -> bool:
-    return all(m.affirmed for m in s.mentions if m.kind in ("LEVEL", "RELATIVE_LEVEL") and g.tstart <= m.tstart < g.tend)
+    that opens the sentence is where the narrative is, whatever the sentence then denies -- unless
+    a level-denial cue leaves that level itself alone."""
+    if g.denied or g.tstart - s.start > 4:
+        return False
+    return [w for w in ctx.words[s.start : g.tstart] if w.strip()] in ([], ["at"], ["then", "at"])
 
 
 def resolve_anaphora(mentions: list[Record], fused: set[str], ctx: LevelContext) -> None:

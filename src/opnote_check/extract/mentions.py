@@ -113,7 +113,6 @@ class Sentence:
     paragraph: int = 0  # a blank line starts a new paragraph
     start: int = 0  # first token
     end: int = 0  # one past the last token
-    interleaving: dict = field(default_factory=dict)  # levels stage: (clause, groups) -> work and levels alternate
 
     @property
     def vague(self) -> bool:
@@ -192,7 +191,7 @@ def _status(span) -> tuple[str, Cue | None]:
                 start, end = modifier.modifier_span
                 cue_span = span.doc[start:end]
                 return name, Cue.model_construct(
-                    rule_id=getattr(modifier.rule, "rule_id", modifier.rule.literal),
+                    rule_id=modifier.rule.rule_id,
                     category=category,
                     text=cue_span.text,
                     start=cue_span.start_char,
@@ -240,7 +239,7 @@ def read_mentions(doc: Doc) -> MentionTable:
         rule = getattr(span._, "target_rule", None)
         level = span._.level
         if rule is not None:
-            rule_id = getattr(rule, "rule_id", rule.literal)
+            rule_id = rule.rule_id
         else:
             rule_id = f"level.{level.kind}" if level is not None else span.label_.lower()
         mentions.append(

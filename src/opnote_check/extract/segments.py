@@ -56,8 +56,9 @@ def _approach_by_level(mentions: list[Record]) -> dict[str, str]:
 
 
 def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], dict[str, list[Record]], list[Evidence]]:
-    """Decompressive work per interspace, mentions that only lend a side to it, and the work no
-    level could be found for."""
+    """Decompressive work per interspace, the mentions that only lend their side to the work there
+    ("until the right L5 root was free", "Decompression side: Bilateral"), and the work no level
+    could be found for."""
     # "Nerve root decompression" by a catheter is not surgery: generic decompression counts only
     # in a note that documents open work (a named technique or an arthrodesis).
     open_surgery = any(m.kind in ("TECHNIQUE", "ARTHRODESIS", "DEVICE", "OPEN_WORK") and m.is_work for m in mentions)
@@ -65,6 +66,9 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], dict
     side_only: dict[str, list[Record]] = defaultdict(list)
     unattributed: list[Evidence] = []
     for m in mentions:
+        if m.kind == "ROOT_FREED" and m.is_work and m.sides:
+            for level in m.levels:
+                side_only[level].append(m)
         if m.kind not in ("TECHNIQUE", "DECOMPRESSION") or not m.is_work:
             continue
         if m.kind == "DECOMPRESSION" and not open_surgery:
@@ -103,11 +107,6 @@ def build_segments(
 ) -> tuple[list[Segment], list[Evidence]]:
     by_level, side_only, unattributed = work_by_level(mentions)
     approach_at = _approach_by_level(mentions)
-    freed: dict[str, list[Record]] = side_only  # "until the right L5 root was free": sides of the work there
-    for m in mentions:
-        if m.kind == "ROOT_FREED" and m.is_work and m.sides:
-            for level in m.levels:
-                freed[level].append(m)
     findings: dict[str, list[Record]] = defaultdict(list)
     for m in mentions:
         if m.kind == "FINDING" and m.is_work:
@@ -144,7 +143,7 @@ def build_segments(
         technique_named = any(not m.prep for m in tech_mentions) or (bool(tech_mentions) and not is_fused)
         evidence = []
         own = {id(m) for m in work}
-        for m in work + freed.get(level, []):
+        for m in work + side_only.get(level, []):
             if id(m) in own:
                 evidence.append(m.evidence())
             evidence.extend(side.evidence("laterality") for side in m.side_evidence)
@@ -154,7 +153,7 @@ def build_segments(
                 interspace=level,
                 fused=is_fused,
                 techniques=techniques,
-                laterality=_laterality(work + freed.get(level, []), approach_side, level_sides.get(level, set()), approach_at.get(level)),
+                laterality=_laterality(work + side_only.get(level, []), approach_side, level_sides.get(level, set()), approach_at.get(level)),
                 findings=list(dict.fromkeys(finding_label(f) for f in found)),
                 prep_only=prep_only,
                 technique_named=technique_named,

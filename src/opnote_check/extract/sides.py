@@ -158,12 +158,11 @@ def _fronted_target(side: Record, s, words: list[str]) -> Record | None:
     after = _words_after(words, side.tend, s.end, 1)
     if (before is not None and before != ";") or after != [","]:
         return None
-    for m in s.mentions:
-        if m.tstart >= side.tend:
-            if ";" in words[side.tend : m.tstart]:
-                return None
-            if m.kind in ("TECHNIQUE", "DECOMPRESSION"):
-                return m
+    for m in s.between(side.tend, s.end):
+        if ";" in words[side.tend : m.tstart]:
+            return None
+        if m.kind in ("TECHNIQUE", "DECOMPRESSION"):
+            return m
     return None
 
 
