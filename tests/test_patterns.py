@@ -96,3 +96,12 @@ def test_packaged_rule_ids_are_unique_in_every_file():
     for rules in (patterns.targets, patterns.context, patterns.sections):
         ids = [r.id for r in rules]
         assert len(ids) == len(set(ids))
+
+
+def test_binding_words_are_data_and_validated(tmp_path):
+    lexicon = json.loads((packaged_dir() / "levels.json").read_text(encoding="utf-8"))
+    assert "at" in lexicon["binding_words"]["object_of"]  # the levels stage's word lists live in patterns/
+    del lexicon["binding_words"]["object_of"]
+    (tmp_path / "levels.json").write_text(json.dumps(lexicon), encoding="utf-8")
+    with pytest.raises(PatternError, match=r"levels.json: binding_words.object_of: Field required"):
+        load_patterns(tmp_path)

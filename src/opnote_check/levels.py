@@ -16,11 +16,27 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .spine import Spine
 
 MentionKind = Literal["interspace", "vertebra", "root"]
+
+
+class BindingWords(BaseModel):
+    """Words the levels stage reads between a piece of work and a level (patterns/levels.json,
+    "binding_words"; extract/levels.py says how each list is used)."""
+
+    model_config = ConfigDict(frozen=True)
+    description: str = ""
+    level_glue: frozenset[str]
+    object_of: frozenset[str]
+    skip_forward: frozenset[str]
+    skip_backward: frozenset[str]
+    lower_part: frozenset[str]
+    upper_part: frozenset[str]
+    whole_lamina: frozenset[str]
+    hardware_join: frozenset[str]
 
 
 class Lexicon(BaseModel):
@@ -43,6 +59,7 @@ class Lexicon(BaseModel):
     # words after which a bare pair of numbers names a lumbar interspace ("at 4-5", "the 5-1 level");
     # a pair that opens a line ("- 4-5 first") does too
     bare_interspace_after: list[str] = []
+    binding_words: BindingWords
     description: str = ""
 
     @model_validator(mode="after")

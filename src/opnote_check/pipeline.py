@@ -287,7 +287,7 @@ def build_pipeline(patterns: PatternSet) -> Language:
         config={"rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None},
     )
     sectionizer.add([SectionRule(literal=s.literal, category=s.category, pattern=s.pattern) for s in patterns.sections])
-    nlp.add_pipe("opnote_levels", config={"lexicon": patterns.lexicon.model_dump()})
+    nlp.add_pipe("opnote_levels", config={"lexicon": patterns.lexicon.model_dump(mode="json")})
     matcher = nlp.add_pipe(
         "medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP}
     )

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from ..levels import BindingWords
 from ..models import Extraction
 from ..spine import Spine
 from .arthrodesis import read_arthrodesis
@@ -33,8 +34,9 @@ __all__ = ["Extractor", "extract_text", "supported_lines", "MentionTable", "Reco
 
 
 class Extractor:
-    def __init__(self, spine: Spine, side_words: SideWords = (), level_denials: frozenset[str] = frozenset()):
+    def __init__(self, spine: Spine, words_for: BindingWords, side_words: SideWords = (), level_denials: frozenset[str] = frozenset()):
         self.spine = spine
+        self.words_for = words_for  # patterns/levels.json "binding_words"
         self.level_denials = level_denials  # ConText rules saying a level itself was left alone
         # side rules, to read a side inside a technique's own words ("took off the left facet")
         self.side_words = list(side_words)
@@ -49,14 +51,14 @@ class Extractor:
             and t.metadata["side"] in ("left", "right", "bilateral")
         ]
         denials = frozenset(c.id for c in pipeline.patterns.context if (c.metadata or {}).get("denies_level"))
-        return cls(pipeline.grammar.spine, sides, denials)
+        return cls(pipeline.grammar.spine, pipeline.grammar.lexicon.binding_words, sides, denials)
 
     def __call__(self, doc: Doc) -> Extraction:
         table = read_mentions(doc)
         side_facts = assign_sides(table, self.side_words)
         side_headings(table)
         mark_prep(table)
-        ctx, copies = assign_levels(table, self.spine, self.transitional, self.level_denials)
+        ctx, copies = assign_levels(table, self.spine, self.transitional, self.level_denials, self.words_for)
         mentions = table.mentions + copies
         arthrodesis = read_arthrodesis(mentions, ctx, side_facts.approach)
         fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()

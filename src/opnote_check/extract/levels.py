@@ -28,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from ..levels import BindingWords
 from ..spine import Spine
 from .mentions import MentionTable, Record, Sentence
 
@@ -37,19 +38,6 @@ BINDING_KINDS = {"TECHNIQUE", "DECOMPRESSION"}
 HEAD_KINDS = {"TECHNIQUE", "DECOMPRESSION", "ARTHRODESIS", "DEVICE"}  # work that is done at a level
 MAX_CARRY_WIDTH = 4  # a fusion range "T2-L2" names no level of decompression
 MAX_BINDING_GAP = 24  # tokens between a technique and the level it is bound to
-LEVEL_GLUE = {"and", "or", ",", "&", "as", "well", "the", "at", "both", "plus", "then", "through", "/"}
-OBJECT_OF = {"at", "of", "through", "across", "over", "in", "from", "on", "for"}  # "laminotomy at L4-5"
-SKIP_FORWARD = {"and", "or", ",", "&", "a", "an", "the", "with", "plus", "was", "were", "then", "also", "performed",
-                "done", "made", "carried", "out", "completed", "undertaken", "level", "levels", "interspace", "segment",
-                "on", "side", "sides", "both", "to", "be", "is", "are", "all", "partial", "medial", "wide", "complete",
-                "bilaterally", "left", "right", "bilateral", "first", "next", "similarly"}
-SKIP_BACKWARD = {"and", "or", ",", "&", "a", "an", "the", "at", "with", "plus", "then", "also", "level", "levels",
-                 "bilateral", "left", "right", "partial", "medial", "wide", "complete", "-", ":", "total", "full",
-                 "we", "i", "performed", "did", "made", "carried", "out", "was", "were", "next", "first"}
-LOWER_PART = {"lower", "inferior", "caudal", "bottom", "distal", "underside", "undersurface", "caudad"}
-UPPER_PART = {"upper", "superior", "cephalad", "cranial", "top", "rostral", "proximal"}
-WHOLE = {"complete", "completed", "full", "total", "entire", "whole", "wide"}
-HARDWARE_JOIN = {"from", "to", "at", "were", "was", "placed", "inserted", "extending", "spanning", "in", "the", "bilaterally", "pedicle", "segmental"}
 
 ClauseLevels = dict[int, tuple[str, ...]]
 
@@ -65,6 +53,7 @@ class LevelContext:
     aliases: dict[str, str] = field(default_factory=dict)  # "index" / "previous" -> interspace
     clause_start: dict[int, int] = field(default_factory=dict)
     level_denials: frozenset[str] = frozenset()  # ConText rules (metadata.denies_level) saying a level was left alone
+    words_for: BindingWords | None = None  # patterns/levels.json "binding_words"
 
 
 def _is_level(m: Record) -> bool:
@@ -133,9 +122,9 @@ def _hardware_ranges(s: Sentence, ctx: LevelContext) -> set[int]:
         for m in near:
             if not (_is_level(m) and len(m.level.interspaces) >= 2):
                 continue
-            if h.tend <= m.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[h.tend : m.tstart]) and m.tstart - h.tend <= 6:
+            if h.tend <= m.tstart and all(w in ctx.words_for.hardware_join or not w.strip() for w in ctx.words[h.tend : m.tstart]) and m.tstart - h.tend <= 6:
                 out.add(m.tstart)
-            elif m.tend <= h.tstart and all(w in HARDWARE_JOIN or not w.strip() for w in ctx.words[m.tend : h.tstart]) and h.tstart - m.tend <= 2:
+            elif m.tend <= h.tstart and all(w in ctx.words_for.hardware_join or not w.strip() for w in ctx.words[m.tend : h.tstart]) and h.tstart - m.tend <= 2:
                 out.add(m.tstart)
     return out
 
@@ -168,7 +157,7 @@ def clause_groups(s: Sentence, ctx: LevelContext, carry: tuple[str, ...]) -> dic
     for m, interspaces in named:
         current = groups[m.clause]
         denied = m.cue is not None and m.cue.rule_id in ctx.level_denials
-        if current and all(not w.strip() or w in LEVEL_GLUE for w in ctx.words[current[-1].tend : m.tstart]):
+        if current and all(not w.strip() or w in ctx.words_for.level_glue for w in ctx.words[current[-1].tend : m.tstart]):
             last = current[-1]
             current[-1] = LevelGroup(
                 last.tstart, m.tend, tuple(dict.fromkeys(last.interspaces + interspaces)), last.parts + (tuple(interspaces),),
@@ -214,13 +203,13 @@ def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelCon
         plain = _plain_words(s, words, m.tend, g.tstart)
         if m.kind not in BINDING_KINDS:
             plain = [w for w in plain if w not in ("cage", "cages", "interbody", "fusion")]
-        if not blocked and before_level in OBJECT_OF and len(plain) <= 8 and all(w in SKIP_FORWARD or w in OBJECT_OF for w in plain):
+        if not blocked and before_level in ctx.words_for.object_of and len(plain) <= 8 and all(w in ctx.words_for.skip_forward or w in ctx.words_for.object_of for w in plain):
             return g
     k = bisect_right(groups, m.tstart, key=lambda g: g.tend)  # the groups ending before m
     if k and m.tstart - groups[k - 1].tend <= MAX_BINDING_GAP:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy ..."
         g = groups[k - 1]
         plain = _plain_words(s, words, g.tend, m.tstart)
-        if len(plain) <= 6 and all(w in SKIP_BACKWARD for w in plain):
+        if len(plain) <= 6 and all(w in ctx.words_for.skip_backward for w in plain):
             return g
     return None
 
@@ -252,9 +241,9 @@ def _explicit(m: Record, cl: ClauseLevels) -> tuple[str, ...]:
 def _vertebra_part(x: Record, ctx: LevelContext) -> str | None:
     """"the lower half of L3" -> "lower"; "the superior L5 lamina" -> "upper"."""
     for w in reversed(ctx.words[max(0, x.tstart - 4) : x.tstart]):
-        if w in LOWER_PART:
+        if w in ctx.words_for.lower_part:
             return "lower"
-        if w in UPPER_PART:
+        if w in ctx.words_for.upper_part:
             return "upper"
     return None
 
@@ -279,7 +268,7 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
             if i not in candidates:
                 candidates.append(i)
     whole = m.meta.get("technique") == "laminectomy" and any(
-        w in WHOLE for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
+        w in ctx.words_for.whole_lamina for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
     )
     # interspaces the note names for this work: those listed for decompression, then the fused ones
     named_for_work = ctx.listed | set(ctx.construct)
@@ -435,13 +424,14 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
 
 
 def assign_levels(
-    table: MentionTable, spine: Spine, transitional_names: set[str], level_denials: frozenset[str] = frozenset()
+    table: MentionTable, spine: Spine, transitional_names: set[str], level_denials: frozenset[str], words_for: BindingWords,
 ) -> tuple[LevelContext, list[Record]]:
     """Give every work mention its interspaces. Returns the level context (with the explicit work
     set) and the technique mentions copied to a level where the note says the same work was repeated."""
     sentences = table.sentences
     transitional = any(transitional_names & set(m.level.vertebrae) for m in table.mentions if m.level is not None)
-    ctx = LevelContext(spine, transitional, set(), table.words, clause_start=table.clause_start, level_denials=level_denials)
+    ctx = LevelContext(spine, transitional, set(), table.words, clause_start=table.clause_start, level_denials=level_denials,
+                       words_for=words_for)
     static = [clause_groups(s, ctx, ()) for s in sentences]
     construct: list[str] = []
     for s, groups in zip(sentences, static):
