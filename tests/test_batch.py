@@ -39,10 +39,10 @@ RTF = r"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard Left TLIF L4-L5.\par 
 def write_claims(path: Path, cases: dict[str, list[str]]) -> Path:
     with path.open("w", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(["case_id", "code", "units", "modifiers"])
+        out.writerow(["case_id", "code", "units", "modifiers", "date_of_service"])
         for case_id, codes in cases.items():
             for code in codes:
-                out.writerow([case_id, code, 1, ""])
+                out.writerow([case_id, code, 1, "", "2026-11-02"])
     return path
 
 
@@ -99,11 +99,12 @@ def read_results(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
 
 
-def test_batch_outputs(folder, tmp_path):
+def test_batch_outputs(folder, tmp_path, site_patterns):
     claims = write_claims(tmp_path / "claims.csv", {"a1": ["22630", "63052"], "a2": ["22630", "22632", "63052", "63053"],
                                                     "orphan": ["22630", "63052"]})
     out = tmp_path / "out"
-    summary = run_batch(folder, claims, out, workers=1)
+    # the site folder adds the NCCI quarter covering the claims' date of service
+    summary = run_batch(folder, claims, out, workers=1, patterns=str(site_patterns))
     results = {r["case_id"]: r for r in read_results(out)}
     assert summary.cases == len(results) == 9
     assert results["a1"]["status"] == "pass"
@@ -116,11 +117,13 @@ def test_batch_outputs(folder, tmp_path):
     assert len(rows) == 9 and {"case_id", "status", "errors", "warnings", "billed_63052", "supported_63052"} <= set(rows[0])
     a2 = next(r for r in rows if r["case_id"] == "a2")
     assert a2["errors"] == "SEGMENT_COUNT_MISMATCH" and a2["billed_63053"] == "1" and a2["supported_63053"] == "0"
+    assert a2["amount_at_risk"] == "204.75" and a2["amount_billed"] == f"{1510.72 + 287.58 + 229.80 + 204.75:.2f}"
+    assert "=" in a2["verdicts"]
     report = (out / "report.html").read_text()
     assert "SEGMENT_COUNT_MISMATCH" in report and "href='cases/a2.html'" in report
     assert (out / "cases" / "a1.html").read_text().startswith("<!DOCTYPE html>")
     with pytest.raises(BatchError, match="--resume"):
-        run_batch(folder, claims, out, workers=1)
+        run_batch(folder, claims, out, workers=1, patterns=str(site_patterns))
 
 
 def test_resume_drops_a_torn_line_and_skips_finished_cases(folder, tmp_path):

@@ -81,6 +81,11 @@ def test_scribe_checks_a_note(server, browser):
     rows = page.locator("#levels tbody tr")
     assert rows.count() == 2 and rows.nth(1).locator("td").first.inner_text() == "L5-S1"
     assert rows.nth(1).locator("td.missing").count() >= 1
+    # one verdict per level, in words: L5-S1 reads as a query, never as a bare "yes" beside an error
+    assert rows.nth(0).locator("td.verdict").inner_text() == "documented"
+    assert rows.nth(1).locator("td.verdict").inner_text().startswith("needs query: no technique named")
+    assert "yes" not in page.inner_text("#levels")
+    assert "$204.75 at risk" in page.inner_text("#summary")  # one 63053-51 line: counted once
     # a gap with its fix, linked to its evidence
     gap = page.locator(".gap", has_text="TECHNIQUE_NOT_NAMED")
     assert "Please document the decompression technique(s) performed at L5-S1." in gap.inner_text()
@@ -88,7 +93,7 @@ def test_scribe_checks_a_note(server, browser):
     target = link.get_attribute("data-target")
     link.click()
     page.wait_for_selector(f'#highlighted [data-s~="{target}"].flash')
-    assert "63052 x1, 63053 x1" in page.inner_text("#supported")
+    assert "63052 x1, 63053 x1 (as written: 63052 x1)" in page.inner_text("#supported")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scribe-page.png"), full_page=True)
     assert external == []  # nothing fetched from outside

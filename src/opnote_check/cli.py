@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -115,8 +116,11 @@ def extract(
 @app.command()
 def check(
     note: Annotated[str, typer.Argument(help="Note file (.txt), or - to read a pasted note from standard input.")],
-    claim: Annotated[Optional[Path], typer.Option("--claim", help="Claim file: JSON or CSV (case_id,code,units,modifiers).")] = None,
+    claim: Annotated[Optional[Path], typer.Option("--claim", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle.")] = None,
     line: Annotated[Optional[list[str]], typer.Option("--line", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
+    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], help="Date of service of the --line claim (selects the reference tables; default today).")] = None,
+    diagnosis: Annotated[Optional[list[str]], typer.Option("--diagnosis", help="An ICD-10-CM code of the --line claim, e.g. M48.062. Repeatable.")] = None,
+    qp: Annotated[bool, typer.Option("--qp", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
     case_id: Annotated[Optional[str], typer.Option("--case-id", help="Which case of the claim file (default: the only one, or the note's name).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
@@ -140,12 +144,14 @@ def check(
     try:
         if claim is not None and line:
             _fail("give the billed lines with --claim or with --line, not both")
+        if claim is not None and (date_of_service or diagnosis):
+            _fail("--date-of-service and --diagnosis describe a --line claim; a claim file carries its own")
         if claim is not None:
             claims = load_claims(claim)
             wanted = case_id if case_id is not None else (name if len(claims) > 1 and name in claims else None)
             the_claim = select_claim(claims, wanted, str(claim))
         elif line:
-            the_claim = claim_from_specs(line, case_id)
+            the_claim = claim_from_specs(line, case_id, date_of_service.date() if date_of_service else None, diagnosis or ())
         else:
             the_claim = None
     except ClaimError as exc:
@@ -153,7 +159,8 @@ def check(
     pipeline = _pipeline(patterns)
     reference = _reference(patterns)
     extraction = extract_text(text, pipeline)
-    report = build_report(extraction, the_claim, reference, pipeline.patterns.version, case_id or (the_claim.case_id if the_claim and the_claim.case_id else name))
+    report = build_report(extraction, the_claim, reference, pipeline.patterns.version,
+                          case_id or (the_claim.case_id if the_claim and the_claim.case_id else name), qp)
     _emit(report, text, format, output)
     worst = worst_severity(report)
     if fail_on is not FailOn.never and worst is not None and (worst == "error" or fail_on is FailOn.warning):
@@ -204,8 +211,42 @@ def rules(
     for column in ("severity", "needs", "when", "source"):
         table.add_column(column, overflow="fold")
     for r in REGISTRY.values():
-        table.add_row(r.id, r.severity, r.needs, r.when, r.source)
+        table.add_row(r.id, r.severity, r.needs, r.when, r.source + (" (inferred from these sources)" if r.inferred else ""))
     Console().print(table)
+
+
+@app.command()
+def reference(
+    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], help="Also say which tables a claim of this date is checked against.")] = None,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    patterns: PatternsOption = None,
+) -> None:
+    """The CMS reference tables loaded (packaged and from --patterns), with the dates each is in force."""
+    library = _reference(patterns)
+    tables = [
+        {"kind": t.kind, "release": t.release, "effective_from": str(t.effective_from),
+         "effective_to": str(t.effective_to), "title": t.title}
+        for t in library.tables()
+    ]
+    chosen = library.on(date_of_service.date()) if date_of_service else None
+    if format is TextOrJson.json:
+        body = {"tables": tables}
+        if chosen is not None:
+            body["date_of_service"] = {"date": str(chosen.date_of_service), "release": chosen.release,
+                                       "problems": chosen.coverage_problems()}
+        typer.echo(json.dumps(body, indent=2))
+        return
+    table = Table(header_style="bold")
+    for column in ("kind", "release", "in force", "what"):
+        table.add_column(column, overflow="fold")
+    for t in tables:
+        table.add_row(t["kind"], t["release"], f"{t['effective_from']} to {t['effective_to']}", t["title"])
+    console = Console()
+    console.print(table)
+    if chosen is not None:
+        console.print(f"A claim of {chosen.date_of_service} is checked against {chosen.release}.")
+        for problem in chosen.coverage_problems():
+            console.print(f"  [yellow]{problem}[/yellow]")
 
 
 class Engine(str, Enum):
@@ -216,13 +257,14 @@ class Engine(str, Enum):
 @app.command()
 def batch(
     input: Annotated[Path, typer.Argument(help="Folder of notes (.txt, .docx, .rtf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
-    claims: Annotated[Path, typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers) or JSON.")],
+    claims: Annotated[Path, typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers,date_of_service,diagnoses), JSON / JSONL, X12 837P or FHIR R4.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder: results.jsonl, summary.csv, report.html, cases/.")],
     workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes (default: all cores).")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Skip cases already in results.jsonl and finish the batch.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="local process pool, or a Dask cluster.")] = Engine.local,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
     patterns: PatternsOption = None,
+    qp: Annotated[bool, typer.Option("--qp", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
 ) -> None:
     """Check a whole archive of notes against a claims file, one report per case."""
     from .batch import BatchError, run_batch
@@ -246,10 +288,10 @@ def batch(
                     bar.update(task, rate=f"{speed:.1f} notes/s" if speed else "")
 
                 summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
-                                    str(patterns) if patterns else None, advance)
+                                    str(patterns) if patterns else None, advance, qp=qp)
         else:
             summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
-                                str(patterns) if patterns else None)
+                                str(patterns) if patterns else None, qp=qp)
     except (BatchError, PatternError) as exc:
         _fail(str(exc))
     counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts.items())) or "nothing new"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,7 @@ ArthrodesisTechnique = Literal[
     "none",
 ]
 SameSessionStatus = Literal["explicit", "implied", "not_documented"]
+Verdict = Literal["documented", "needs_query", "not_billable"]
 
 TECHNIQUES: tuple[str, ...] = ("laminectomy", "laminotomy", "facetectomy", "foraminotomy")
 
@@ -86,6 +88,8 @@ class Segment(_Model):
     lumbar: bool = True
     level_from_vertebra: bool = False
     evidence: list[Evidence]
+    verdict: Verdict = "documented"
+    reasons: list[str] = []
 
     @property
     def counts(self) -> bool:
@@ -113,6 +117,14 @@ class CoSurgeon(_Model):
     evidence: list[Evidence]
 
 
+class Indication(_Model):
+    """A pathology the note names (diagnosis, indications, findings), at an interspace or for the
+    lumbar spine as a whole (interspace None)."""
+
+    interspace: str | None
+    evidence: Evidence
+
+
 class SupportedLine(_Model):
     code: str
     units: int = Field(ge=1)
@@ -126,6 +138,8 @@ class Extraction(_Model):
     same_session: SameSession
     co_surgeon: CoSurgeon
     supported_lines: list[SupportedLine]
+    documented_lines: list[SupportedLine] = []
+    indications: list[Indication] = []
     unattributed_decompression: list[Evidence] = []
     vague_cues: list[Evidence] = []
     mentions: list[Mention] = []
@@ -140,6 +154,16 @@ class Extraction(_Model):
 Severity = Literal["error", "warning"]
 
 
+class LineRisk(_Model):
+    """The billed units of one claim line that a gap puts at risk: `units` are unit numbers
+    (1-based) on billed_lines[line], so two gaps on the same unit count it once."""
+
+    line: int = Field(ge=0)
+    code: str
+    units: list[int]
+    amount: float
+
+
 class Gap(_Model):
     """One finding of the check: a rule that fired, with its evidence and a fix."""
 
@@ -150,6 +174,7 @@ class Gap(_Model):
     evidence: list[Evidence] = []
     fix: str
     amount_at_risk: float | None = None
+    at_risk: list[LineRisk] = []
 
 
 def line_spec(code: str, modifiers: list[str], units: int) -> str:
@@ -161,15 +186,29 @@ class BilledLine(_Model):
     code: str
     units: int
     modifiers: list[str] = []
+    amount: float = 0.0
+    amount_at_risk: float = 0.0
+    units_at_risk: int = 0
 
     def spec(self) -> str:
         return line_spec(self.code, self.modifiers, self.units)
+
+
+class ReferenceTable(_Model):
+    kind: str
+    release: str
+    effective_from: date
+    effective_to: date
 
 
 class Provenance(_Model):
     tool_version: str
     patterns_version: str
     reference_release: str
+    reference_tables: list[ReferenceTable] = []
+    date_of_service: date | None = None
+    conversion_factor: float | None = None
+    payment_basis: str | None = None
 
 
 class Report(_Model):
@@ -182,10 +221,14 @@ class Report(_Model):
     same_session: SameSession | None = None
     co_surgeon: CoSurgeon | None = None
     supported_lines: list[SupportedLine] = []
+    documented_lines: list[SupportedLine] = []
     billed_lines: list[BilledLine] | None = None
+    unbilled_lines: list[SupportedLine] = []
     gaps: list[Gap] = []
     status: Literal["pass", "gaps", "error"] = "pass"
     amount_at_risk: float = 0.0
+    amount_unbilled: float = 0.0
+    indications: list[Indication] = []
     unattributed_decompression: list[Evidence] = []
     vague_cues: list[Evidence] = []
     provenance: Provenance

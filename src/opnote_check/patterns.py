@@ -42,6 +42,7 @@ TargetCategory = Literal[
     "RELATIVE_LEVEL",
     "HARDWARE",
     "ROOT_FREED",
+    "PATHOLOGY",
 ]
 ARTHRODESIS_KINDS = {"tlif", "plif", "posterior_interbody", "interbody", "posterolateral", "alif", "lateral"}
 SIDES = {"left", "right", "bilateral", "contralateral", "ipsilateral"}

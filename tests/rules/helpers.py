@@ -2,7 +2,7 @@
 
 from opnote_check.claims import claim_from_specs
 from opnote_check.extract import supported_lines
-from opnote_check.models import Arthrodesis, CoSurgeon, Evidence, Extraction, SameSession, Segment
+from opnote_check.models import Arthrodesis, CoSurgeon, Evidence, Extraction, Indication, SameSession, Segment
 
 EV = Evidence(start=0, end=4, text="L4-5", section="description", kind="technique")
 
@@ -14,18 +14,25 @@ def seg(interspace="L4-L5", fused=True, techniques=("laminotomy",), laterality="
                    evidence=[EV])
 
 
+def indication(interspace=None):
+    return Indication(interspace=interspace, evidence=EV)
+
+
 def extraction(*segments, posterior=True, technique="TLIF", session="implied", staged=False, co_surgeon=False,
-               unattributed=(), vague=()):
+               unattributed=(), vague=(), posterolateral=False, indications=(None,)):
+    """indications: the interspaces the note names a pathology at (None: the lumbar spine as a whole)."""
     fused = [s.interspace for s in segments if s.fused] if posterior else []
     same_session = SameSession(status=session, staged=staged, evidence=[])
     return Extraction(
-        arthrodesis=Arthrodesis(posterior_interbody=posterior, technique=technique, interspaces=fused, evidence=[]),
+        arthrodesis=Arthrodesis(posterior_interbody=posterior, technique=technique, interspaces=fused,
+                                posterolateral=posterolateral, evidence=[]),
         segments=list(segments),
         same_session=same_session,
         co_surgeon=CoSurgeon(documented=co_surgeon, evidence=[]),
         supported_lines=supported_lines(list(segments), same_session),
         unattributed_decompression=list(unattributed),
         vague_cues=list(vague),
+        indications=[indication(i) for i in indications],
     )
 
 

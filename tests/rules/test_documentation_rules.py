@@ -42,6 +42,11 @@ def fired(rule_id, reference, ex, *specs):
         ("NON_LUMBAR_LEVEL", extraction(seg("T11-T12", lumbar=False)), True),
         ("NON_LUMBAR_LEVEL", extraction(seg("T12-L1")), False),
         ("NON_LUMBAR_LEVEL", extraction(seg("T11-T12", fused=False, lumbar=False), posterior=False), False),
+        ("INDICATION_NOT_DOCUMENTED", extraction(seg(), indications=()), True),  # no pathology named at all
+        ("INDICATION_NOT_DOCUMENTED", extraction(seg(), seg("L5-S1"), indications=("L4-L5",)), True),
+        ("INDICATION_NOT_DOCUMENTED", extraction(seg(), indications=("L4-L5",)), False),
+        ("INDICATION_NOT_DOCUMENTED", extraction(seg(), seg("L5-S1"), indications=(None,)), False),  # "lumbar stenosis"
+        ("INDICATION_NOT_DOCUMENTED", extraction(seg(fused=False), posterior=False, indications=("L3-L4",)), True),
     ],
 )
 def test_documentation_rule(reference, rule_id, ex, fires):
@@ -62,8 +67,8 @@ def test_same_session_fires_when_addon_billed_without_fusion(reference):
     assert fired("SAME_SESSION_NOT_CONFIRMED", reference, ex, "22630", "63052")
 
 
-@pytest.mark.parametrize("rule_id", ["TECHNIQUE_NOT_NAMED", "LATERALITY_NOT_DOCUMENTED", "FINDINGS_NOT_DOCUMENTED", "VAGUE_MULTILEVEL", "SAME_SESSION_NOT_CONFIRMED", "PREP_ONLY_FACETECTOMY"])
-def test_documentation_fixes_are_non_leading_queries(rule_id):
+@pytest.mark.parametrize("rule_id", ["TECHNIQUE_NOT_NAMED", "LATERALITY_NOT_DOCUMENTED", "FINDINGS_NOT_DOCUMENTED", "VAGUE_MULTILEVEL", "SAME_SESSION_NOT_CONFIRMED", "PREP_ONLY_FACETECTOMY", "INDICATION_NOT_DOCUMENTED"])
+def test_documentation_fixes_are_non_leading_queries(rule_id, reference):
     """The fix asks the surgeon for the element; it never proposes a value."""
     ex = {
         "TECHNIQUE_NOT_NAMED": extraction(seg(techniques=(), technique_named=False)),
@@ -72,10 +77,9 @@ def test_documentation_fixes_are_non_leading_queries(rule_id):
         "VAGUE_MULTILEVEL": extraction(unattributed=[LOOSE], vague=[VAGUE]),
         "SAME_SESSION_NOT_CONFIRMED": extraction(seg(), session="not_documented", staged=True),
         "PREP_ONLY_FACETECTOMY": extraction(seg(prep_only=True)),
+        "INDICATION_NOT_DOCUMENTED": extraction(seg(), indications=()),
     }[rule_id]
-    from opnote_check.reference import get_reference
-
-    [gap] = list(REGISTRY[rule_id].check(CheckContext(ex, None, get_reference())))
+    [gap] = list(REGISTRY[rule_id].check(CheckContext(ex, None, reference)))
     fix = gap.fix.lower()
     assert fix.startswith("please")
     for suggestion in ("bilateral", "left", "right", "laminotomy", "foraminotomy", "stenosis", "add '", 'add "'):

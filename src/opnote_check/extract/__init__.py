@@ -8,6 +8,8 @@
     read_arthrodesis  the interbody arthrodesis and its fused interspaces
     build_segments    per-interspace techniques, laterality, findings, prep-only
     same_session, co_surgeon, supported_lines
+    with_verdicts     one verdict per segment: documented, needs_query or not_billable
+    indications       the pathology named per interspace (diagnosis, indications, findings)
 
 Each stage reads what the stages before it produced and adds to the records' typed fields; none
 reaches back.
@@ -26,8 +28,9 @@ from ..spine import Spine
 from .arthrodesis import read_arthrodesis
 from .levels import assign_levels, resolve_anaphora
 from .mentions import MentionTable, Record, read_mentions
+from .indications import indications
 from .segments import build_segments
-from .session import co_surgeon, same_session, supported_lines
+from .session import co_surgeon, documented_lines, same_session, supported_lines, with_verdicts
 from .sides import SideWords, assign_sides, mark_prep, side_headings
 
 __all__ = ["Extractor", "extract_text", "supported_lines", "MentionTable", "Record"]
@@ -65,12 +68,15 @@ class Extractor:
         resolve_anaphora(mentions, fused, ctx)
         segments, unattributed = build_segments(mentions, self.spine, fused, arthrodesis.approach_side, side_facts.level_sides)
         session = same_session(mentions, arthrodesis, segments)
+        segments = with_verdicts(segments, session)
         return Extraction(
             arthrodesis=arthrodesis,
             segments=segments,
             same_session=session,
             co_surgeon=co_surgeon(mentions),
             supported_lines=supported_lines(segments, session),
+            documented_lines=documented_lines(segments),
+            indications=indications(table, mentions),
             unattributed_decompression=unattributed,
             vague_cues=[m.evidence("vague") for m in mentions if m.kind == "VAGUE" and m.is_work],
             mentions=[m.public() for m in mentions],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from ..models import Report
-from . import usd
+from . import billed_text, lines_text, usd, verdict_text
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -18,7 +18,7 @@ main{display:grid;grid-template-columns:minmax(320px,1fr) minmax(320px,1.2fr);ga
 section{background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:14px 18px}
 h2{font-size:15px;margin:0 0 10px}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eef1f4;vertical-align:top}
-td.missing{color:#b42318;font-weight:600}.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
+td.missing{color:#b42318;font-weight:600}td.verdict.documented{color:#067647}td.verdict.needs_query{color:#b54708;font-weight:600}td.verdict.not_billable{color:#475467}.pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
 .pill.error{background:#fde8e7;color:#b42318}.pill.warning{background:#fff4d6;color:#8a5a00}.pill.pass{background:#e3f6e8;color:#17663a}
 .scroll{overflow-x:auto}section{min-width:0}
 .gap{border-left:4px solid #ccc;padding:6px 10px;margin:8px 0}.gap.error{border-color:#d92d20;background:#fff}.gap.warning{border-color:#f0a000;background:#fff}
@@ -117,7 +117,9 @@ def render_html(report: Report, note: str | None) -> str:
         f"<header><h1>{case} {status}</h1><div class='meta'>",
     ]
     if report.amount_at_risk:
-        parts.append(f"Medicare national amount at risk (error gaps): {usd(report.amount_at_risk)} · ")
+        parts.append(f"Medicare national amount at risk (error gaps, each billed unit once): {usd(report.amount_at_risk)} · ")
+    if report.amount_unbilled:
+        parts.append(f"supported but not billed: {usd(report.amount_unbilled)} · ")
     prov = report.provenance
     parts.append(
         f"opnote-check {escape(prov.tool_version)} · patterns {escape(prov.patterns_version)} · {escape(prov.reference_release)}</div></header><main><div>"
@@ -158,24 +160,30 @@ def _gaps_section(report: Report) -> str:
 
 def _table_section(report: Report) -> str:
     out = ["<section><h2>Per interspace</h2><div class='scroll'><table><tr><th>Interspace</th><th>Fused</th><th>Techniques</th>"]
-    out.append("<th>Side</th><th>Findings</th><th>Counts</th></tr>")
+    out.append("<th>Side</th><th>Findings</th><th>Verdict</th></tr>")
     for s in report.segments:
-        counts = "no (interbody prep only)" if s.prep_only else "yes" if s.fused and s.lumbar else "no"
         out.append(
-            f"<tr><td><b>{escape(s.interspace)}</b></td><td>{'yes' if s.fused else 'no'}</td>"
+            f"<tr><td><b>{escape(s.interspace)}</b></td><td>{'fused' if s.fused else 'not fused'}</td>"
             + _cell(", ".join(s.techniques) + ("" if s.technique_named or not s.techniques else " (access only)"))
             + _cell(s.laterality)
             + _cell("; ".join(s.findings))
-            + f"<td>{counts}</td></tr>"
+            + f"<td class='verdict {s.verdict}'>{escape(verdict_text(s.verdict, s.reasons))}</td></tr>"
         )
     if not report.segments:
         out.append("<tr><td colspan='6'>No decompressed interspace documented.</td></tr>")
     out.append("</table></div>")
-    supported = ", ".join(f"{l.code} x{l.units}" for l in report.supported_lines) or "none"
+    supported = lines_text(report.supported_lines) or "none"
     out.append(f"<p><b>Note supports:</b> {escape(supported)}")
+    if report.documented_lines != report.supported_lines:
+        out.append(f" (as written: {escape(lines_text(report.documented_lines) or 'none')})")
     if report.billed_lines is not None:
-        billed = ", ".join(escape(l.spec()) for l in report.billed_lines) or "none (scribe mode)"
+        billed = ", ".join(escape(billed_text(l)) for l in report.billed_lines) or "none (scribe mode)"
         out.append(f"<br><b>Billed:</b> {billed}")
+        if report.unbilled_lines:
+            out.append(f"<br><b>Supported, not billed:</b> {escape(lines_text(report.unbilled_lines))} ({usd(report.amount_unbilled)})")
+        prov = report.provenance
+        out.append(f"<br><small>Amounts: {escape(prov.payment_basis or '')}, CF {prov.conversion_factor}; "
+                   f"tables {escape(prov.reference_release)} for {prov.date_of_service}</small>")
     if report.arthrodesis is not None:
         a = report.arthrodesis
         out.append(

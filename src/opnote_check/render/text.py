@@ -7,31 +7,24 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import Extraction
-from . import usd
+from . import billed_text, lines_text, usd, verdict_text
 
 MISSING = Text("missing", style="bold red")
+VERDICT_STYLE = {"documented": "green", "needs_query": "bold yellow", "not_billable": "yellow"}
 
 
 def interspace_table(extraction: Extraction, title: str | None = None) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold", expand=False)
-    for column in ("Interspace", "Fused", "Techniques", "Side", "Findings", "Counts"):
+    for column in ("Interspace", "Fused", "Techniques", "Side", "Findings", "Verdict"):
         table.add_column(column)
     for seg in extraction.segments:
-        if seg.prep_only:
-            counts = Text("no: interbody prep only", style="yellow")
-        elif not seg.fused:
-            counts = Text("no: not fused" if extraction.arthrodesis.posterior_interbody else "no", style="yellow")
-        elif not seg.lumbar:
-            counts = Text("no: not lumbar", style="yellow")
-        else:
-            counts = Text("yes", style="green")
         table.add_row(
             Text(seg.interspace + (" *" if seg.level_from_vertebra else ""), style="bold"),
-            "yes" if seg.fused else "no",
+            "fused" if seg.fused else "not fused",
             (", ".join(seg.techniques) + ("" if seg.technique_named else " (access only)")) if seg.techniques else MISSING,
             seg.laterality or MISSING,
             "; ".join(seg.findings) if seg.findings else MISSING,
-            counts,
+            Text(verdict_text(seg.verdict, seg.reasons), style=VERDICT_STYLE[seg.verdict]),
         )
     return table
 
@@ -46,8 +39,10 @@ def summary_lines(extraction: Extraction) -> list[Text]:
     lines.append(Text.assemble(("Same session: ", "bold"), session.status + (" (staged)" if session.staged else "")))
     if extraction.co_surgeon.documented:
         lines.append(Text.assemble(("Co-surgeon: ", "bold"), "documented"))
-    supported = ", ".join(f"{l.code} x{l.units}" for l in extraction.supported_lines) or "no 63052/63053 units"
-    lines.append(Text.assemble(("Note supports: ", "bold"), supported))
+    supported = lines_text(extraction.supported_lines) or "no 63052/63053 units"
+    documented = lines_text(extraction.documented_lines) or "none"
+    as_written = f" (as written: {documented})" if extraction.documented_lines != extraction.supported_lines else ""
+    lines.append(Text.assemble(("Note supports: ", "bold"), supported + as_written))
     if any(s.level_from_vertebra for s in extraction.segments):
         lines.append(Text("* level read from vertebra names (e.g. 'L4 and L5 laminectomies'); confirm the interspace", style="dim"))
     if extraction.unattributed_decompression:
@@ -80,12 +75,15 @@ def print_report(report, console: Console, title: str | None = None) -> None:
     if report.arthrodesis is not None:
         extraction = Extraction.model_validate(
             report.model_dump(include={"arthrodesis", "segments", "same_session", "co_surgeon", "supported_lines",
-                                       "unattributed_decompression", "vague_cues"})
+                                       "documented_lines", "unattributed_decompression", "vague_cues"})
         )
         print_extraction(extraction, console, title)
     if report.billed_lines is not None:
-        billed = ", ".join(l.spec() for l in report.billed_lines) or "none (scribe mode)"
+        billed = ", ".join(billed_text(l) for l in report.billed_lines) or "none (scribe mode)"
         console.print(Text.assemble(("Billed: ", "bold"), billed))
+        if report.unbilled_lines:
+            console.print(Text.assemble(("Supported, not billed: ", "bold yellow"),
+                                        f"{lines_text(report.unbilled_lines)} ({usd(report.amount_unbilled)})"))
     console.print()
     if not report.gaps:
         console.print(Text("No gaps: the note supports the billed 63052/63053 lines.", style="bold green"))
@@ -105,5 +103,15 @@ def print_report(report, console: Console, title: str | None = None) -> None:
             if len(gap.evidence) > 3:
                 console.print(Text(f"    … {len(gap.evidence) - 3} more span(s)", style="dim"))
             console.print(Text.assemble(("    Fix: ", "bold cyan"), gap.fix))
+    footer(report, console)
+
+
+def footer(report, console: Console) -> None:
+    """The dollars, and the tables they come from."""
+    prov = report.provenance
     if report.amount_at_risk:
-        console.print(Text(f"Medicare national amount at risk (error gaps): {usd(report.amount_at_risk)}", style="bold"))
+        console.print(Text(f"Medicare national amount at risk (error gaps, each billed unit once): {usd(report.amount_at_risk)}", style="bold"))
+    if report.amount_unbilled:
+        console.print(Text(f"Supported but not billed: {usd(report.amount_unbilled)}", style="bold"))
+    if report.billed_lines is not None and prov.conversion_factor:
+        console.print(Text(f"Amounts: {prov.payment_basis}, CF {prov.conversion_factor}; tables {prov.reference_release} for {prov.date_of_service}", style="dim"))

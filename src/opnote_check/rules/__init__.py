@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Literal
 
 from ..claims import Claim
-from ..models import Extraction, Gap, Severity
+from ..models import Extraction, Gap, LineRisk, Segment, Severity
 from ..reference import Reference
+
+Unit = tuple[int, int]  # (index of the billed line, 1-based unit number on that line)
 
 Needs = Literal["claim", "note", "both"]
 
@@ -30,11 +32,41 @@ class CheckContext:
     def interbody_units(self) -> int:
         return self.claim.units(*self.reference.interbody_primaries) if self.claim else 0
 
-    def addon_amount(self) -> float | None:
-        """National amount of the billed 63052/63053 lines (None without a claim)."""
+    def units_of(self, *codes: str) -> list[Unit]:
+        """Every billed unit of these codes, in the order the codes are given, then claim order."""
         if self.claim is None:
-            return None
-        return sum(self.reference.amount(l.code, l.units) for l in self.claim.lines_for(*self.reference.addon_codes))
+            return []
+        return [
+            (i, n)
+            for code in codes
+            for i, line in enumerate(self.claim.lines)
+            if line.code == code
+            for n in range(1, line.units + 1)
+        ]
+
+    def addon_units_billed(self) -> list[Unit]:
+        """The billed 63052/63053 units, 63052 first: the i-th one pays for the i-th counted interspace."""
+        return self.units_of(*self.reference.addon_codes)
+
+    def unit_of_segment(self, seg: Segment) -> list[Unit]:
+        """The billed add-on unit that a counted segment would carry (none if not billed or not counted)."""
+        counted = [s for s in self.extraction.segments if s.counts]
+        billed = self.addon_units_billed()
+        if seg not in counted or counted.index(seg) >= len(billed):
+            return []
+        return [billed[counted.index(seg)]]
+
+    def at_risk(self, units: list[Unit]) -> list[LineRisk]:
+        """Units of billed lines, grouped by line and priced at the line's national amount per unit."""
+        by_line: dict[int, list[int]] = {}
+        for i, n in units:
+            by_line.setdefault(i, []).append(n)
+        risks = []
+        for i, numbers in sorted(by_line.items()):
+            code = self.claim.lines[i].code
+            numbers = sorted(set(numbers))
+            risks.append(LineRisk(line=i, code=code, units=numbers, amount=self.reference.amount(code, len(numbers))))
+        return risks
 
 
 @dataclass(frozen=True)
@@ -45,6 +77,7 @@ class Rule:
     when: str
     source: str
     fn: Callable[["Rule", CheckContext], Iterable[Gap]]
+    inferred: bool = False  # the rule is reasoned from its sources rather than stated by them
 
     def check(self, ctx: CheckContext) -> Iterable[Gap]:
         return self.fn(self, ctx)
@@ -56,20 +89,23 @@ class Rule:
             return ctx.extraction is not None
         return ctx.claim is not None and ctx.extraction is not None
 
-    def gap(self, message: str, fix: str, **fields) -> Gap:
-        return Gap(rule=self.id, severity=self.severity, message=message, fix=fix, **fields)
+    def gap(self, message: str, fix: str, at_risk: list[LineRisk] = (), **fields) -> Gap:
+        """A gap of this rule; an error may name the billed units it puts at risk."""
+        at_risk = list(at_risk) if self.severity == "error" else []
+        amount = round(sum(r.amount for r in at_risk), 2) if at_risk else None
+        return Gap(rule=self.id, severity=self.severity, message=message, fix=fix, at_risk=at_risk, amount_at_risk=amount, **fields)
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, severity: Severity, needs: Needs, when: str, source: str):
+def rule(id: str, severity: Severity, needs: Needs, when: str, source: str, inferred: bool = False):
     """Register a rule function under a stable id."""
 
     def register(fn: Callable[[Rule, CheckContext], Iterable[Gap]]) -> Callable:
         if id in REGISTRY:
             raise ValueError(f"rule {id} registered twice")
-        REGISTRY[id] = Rule(id, severity, needs, when, source, fn)
+        REGISTRY[id] = Rule(id, severity, needs, when, source, fn, inferred)
         return fn
 
     return register
@@ -77,7 +113,11 @@ def rule(id: str, severity: Severity, needs: Needs, when: str, source: str):
 
 def catalogue() -> list[dict]:
     """The rule catalogue as plain data (`opnote-check rules --format json`, GET /api/rules)."""
-    return [{"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source} for r in REGISTRY.values()]
+    return [
+        {"id": r.id, "severity": r.severity, "needs": r.needs, "when": r.when, "source": r.source,
+         "basis": "inferred" if r.inferred else "sourced"}
+        for r in REGISTRY.values()
+    ]
 
 
 def run_rules(ctx: CheckContext) -> list[Gap]:

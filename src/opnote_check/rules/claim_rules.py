@@ -29,7 +29,7 @@ def addon_without_primary(r: Rule, ctx: CheckContext):
         f"{_spec(ctx, *ADDONS)} billed without a posterior interbody arthrodesis code ({', '.join(primaries)}).",
         "63052/63053 are add-on codes paid only beside 22630-22634. If a posterior interbody arthrodesis was "
         "performed, bill its code; otherwise report the decompression with 63047/63048 or 63030/63035.",
-        amount_at_risk=ctx.addon_amount(),
+        at_risk=ctx.at_risk(ctx.addon_units_billed()),
     )
 
 
@@ -67,18 +67,18 @@ def units_exceed_mue(r: Rule, ctx: CheckContext):
                 f"{code} x{units} exceeds its MUE of {mue.units} per day (MAI {mue.mai}: no modifier overrides it).",
                 f"Bill {code} at most x{mue.units}"
                 + ("; additional fused, decompressed interspaces are 63053." if code == "63052" else "."),
-                amount_at_risk=ctx.reference.amount(code, units - mue.units),
+                at_risk=ctx.at_risk(ctx.units_of(code)[mue.units :]),
             )
 
 
 def _modifier_rule(r: Rule, ctx: CheckContext, modifiers: set[str], why: str, fix: str):
-    for line in ctx.claim.lines_for(*ADDONS):
-        found = sorted(set(line.modifiers) & modifiers)
+    for i, line in enumerate(ctx.claim.lines):
+        found = sorted(set(line.modifiers) & modifiers) if line.code in ADDONS else []
         if found:
             yield r.gap(
                 f"Modifier {', '.join(found)} on {line.spec()}: {why}",
                 fix.format(code=line.code),
-                amount_at_risk=ctx.reference.amount(line.code, line.units) if r.severity == "error" else None,
+                at_risk=ctx.at_risk([(i, n) for n in range(1, line.units + 1)]),
             )
 
 
@@ -139,7 +139,7 @@ def addon_units_exceed_fused(r: Rule, ctx: CheckContext):
             f"{addon} unit(s) of 63052/63053 against {fused} unit(s) of interbody arthrodesis (22630-22634).",
             "Each 63052/63053 unit needs a posterior interbody arthrodesis at the same interspace; decompression "
             "at an unfused level is 63047/63048 or 63030/63035 with 59/XS.",
-            amount_at_risk=ctx.reference.amount("63053", addon - fused),
+            at_risk=ctx.at_risk(ctx.addon_units_billed()[fused:]),
         )
 
 
@@ -156,19 +156,29 @@ def _ptp_pairs(ctx: CheckContext, rule_id: str):
                 yield col1s, col2
 
 
+# a second interspace beside 22633 is its per-additional-interspace add-on (AOC primaries include 22633)
+RECODE_BESIDE_22633 = {"22630": "+22632", "22612": "+22614"}
+
+
 @rule(
     "INCOMPATIBLE_PRIMARY_PAIR",
     "error",
     "claim",
     "22633 billed with 22630 or 22612",
-    "CMS NCCI PTP 2024-07-01: 22633 / 22612 and 22633 / 22630, modifier indicator 0",
+    "CMS NCCI PTP 2024-07-01: 22633 / 22612 and 22633 / 22630, modifier indicator 0; "
+    "AOC 2024-06-03: 22633 is a primary of +22632 and +22614",
 )
 def incompatible_primary_pair(r: Rule, ctx: CheckContext):
     for col1s, col2 in _ptp_pairs(ctx, r.id):
+        addon = RECODE_BESIDE_22633.get(col2)
         yield r.gap(
             f"{col2} billed with {', '.join(col1s)}: NCCI never pays this pair (modifier indicator 0).",
-            f"{', '.join(col1s)} describes the combined technique; remove {col2} (and its add-on codes).",
-            amount_at_risk=sum(ctx.reference.amount(l.code, l.units) for l in ctx.claim.lines_for(col2)),
+            (
+                f"If {col2} was for a different interspace than {', '.join(col1s)}, report that interspace as "
+                f"{addon} (each additional interspace); if it was the same interspace, {', '.join(col1s)} already "
+                f"describes the combined technique and {col2} is not reported."
+            ),
+            at_risk=ctx.at_risk(ctx.units_of(col2)),
         )
 
 
@@ -185,11 +195,20 @@ def ncci_modifier_needed(r: Rule, ctx: CheckContext):
         lines = ctx.claim.lines_for(col2)
         if all(set(l.modifiers) & allowed for l in lines):
             continue
-        yield r.gap(
-            f"{col2} beside {', '.join(col1s)} has no 59/XS: NCCI bundles it unless it was a separate level.",
-            f"If {col2} was performed at a different interspace, append XS (or 59) to {col2} and document the level; "
-            f"if it was at the same fused interspace, it is not separately reportable.",
-        )
+        col1 = ", ".join(col1s)
+        if col2 in ADDONS:
+            # 63052 is the code of the fused interspace: the edit asks to show that col1 was elsewhere
+            fix = (
+                f"If {col1} was performed at a different, unfused segment, append XS to {col2} (NCCI modifiers go on "
+                f"the column-2 code) and document both levels; {col2} at the fused interspace stays reportable. If "
+                f"{col1} was at the same fused interspace, remove {col1}: that decompression is {col2}."
+            )
+        else:
+            fix = (
+                f"If {col2} was performed at a different interspace, append XS (or 59) to {col2} and document the "
+                f"level; if it was at the same interspace as {col1}, it is not separately reportable."
+            )
+        yield r.gap(f"{col2} beside {col1} has no 59/XS: NCCI bundles it unless it was a separate level.", fix)
 
 
 @rule(
@@ -204,4 +223,135 @@ def microscope_not_payable(r: Rule, ctx: CheckContext):
         yield r.gap(
             f"69990 (operating microscope) billed with {', '.join(col1s)}: never payable with these codes.",
             "Remove 69990 from the claim.",
+        )
+
+
+@rule(
+    "REFERENCE_DATE_NOT_COVERED",
+    "warning",
+    "claim",
+    "no loaded table covers the date of service (today when the claim has none), or its NCCI quarter is older",
+    "NCCI edits change quarterly and the PFS yearly (AAD DermWorld 2026-03; AAPC on the Q3-2023 63052 edit)",
+)
+def reference_date_not_covered(r: Rule, ctx: CheckContext):
+    problems = ctx.reference.coverage_problems()
+    if problems:
+        yield r.gap(
+            "Reference tables do not fit the date of service: " + "; ".join(problems) + ".",
+            "Add the CMS table in force on the date of service to a --patterns folder (reference/pfs-YYYY.json, "
+            "reference/ncci-YYYYqN.json); `opnote-check reference` lists the tables loaded and their dates.",
+        )
+
+
+# the fusion add-ons, each paid only beside one of its AOC primaries
+FUSION_ADDONS = ("22632", "22634", "22614")
+
+
+@rule(
+    "FUSION_ADDON_WITHOUT_PRIMARY",
+    "error",
+    "claim",
+    "+22634 without 22633; +22632 without 22612, 22630 or 22633; +22614 without 22600, 22610, 22612, 22630 or 22633",
+    "CMS NCCI add-on code edits (AOC 2024-06-03): primaries of 22632, 22634 and 22614",
+)
+def fusion_addon_without_primary(r: Rule, ctx: CheckContext):
+    for code in FUSION_ADDONS:
+        aoc = ctx.reference.addon_primaries.get(code)
+        if aoc is None or not ctx.claim.has(code) or ctx.claim.has(*aoc.primaries):
+            continue
+        instead = [
+            other
+            for other in FUSION_ADDONS
+            if other != code and other in ctx.reference.addon_primaries
+            and ctx.claim.has(*ctx.reference.addon_primaries[other].primaries)
+        ]
+        primaries = ", ".join(aoc.primaries)
+        fix = (
+            f"+{code} is paid only beside {primaries}. "
+            + (
+                f"Beside {', '.join(l.code for l in ctx.claim.lines if l.code in ctx.reference.addon_primaries[instead[0]].primaries)} "
+                f"the additional interspace is +{instead[0]}."
+                if instead
+                else "Bill the primary arthrodesis code of the first interspace, or remove the add-on."
+            )
+        )
+        yield r.gap(
+            f"{_spec(ctx, code)} billed without its primary code ({primaries}).",
+            fix,
+            at_risk=ctx.at_risk(ctx.units_of(code)),
+        )
+
+
+X_MODIFIERS = {"XE", "XP", "XS", "XU"}
+
+
+@rule(
+    "NCCI_MODIFIER_CHOICE",
+    "warning",
+    "claim",
+    "59 and an X modifier on one line; XE / XP where the note shows one session and one surgeon; "
+    "59 where XS (a different spinal level) is the precise one",
+    "CMS MLN / CR8863 (X{EPSU} modifiers): use 59 only when no X modifier fits, never both; "
+    "XE = separate encounter, XP = separate practitioner, XS = separate structure (a different level)",
+)
+def ncci_modifier_choice(r: Rule, ctx: CheckContext):
+    col2 = {c for col1s, c in _ptp_pairs(ctx, "NCCI_MODIFIER_NEEDED")}
+    ex = ctx.extraction
+    one_session_one_surgeon = (
+        ex is not None and ex.same_session.status != "not_documented" and not ex.same_session.staged
+        and not ex.co_surgeon.documented
+    )
+    for line in ctx.claim.lines:
+        mods = set(line.modifiers)
+        if "59" in mods and mods & X_MODIFIERS:
+            yield r.gap(
+                f"{line.spec()} carries 59 and {', '.join(sorted(mods & X_MODIFIERS))}: CMS never wants both.",
+                f"Keep the X modifier that describes the distinction on {line.code} and remove 59.",
+            )
+        elif "59" in mods and line.code in col2:
+            yield r.gap(
+                f"{line.spec()}: 59 is the modifier of last resort; a decompression at a different spinal level "
+                "is a separate structure.",
+                f"If {line.code} was at a different level, replace 59 with XS.",
+            )
+        wrong = sorted(mods & {"XE", "XP"})
+        if wrong and one_session_one_surgeon:
+            yield r.gap(
+                f"{line.spec()}: {', '.join(wrong)} says a separate encounter or practitioner, but the note shows "
+                "one session and one surgeon.",
+                f"If {line.code} was at a different level in this session, use XS instead of {', '.join(wrong)}.",
+            )
+
+
+DECOMPRESSION_LINES = ("63052", "63053", "63047", "63048", "63030", "63035")
+
+
+@rule(
+    "DIAGNOSIS_NOT_SUPPORTING",
+    "warning",
+    "claim",
+    "the claim's ICD-10-CM codes hold no compression diagnosis for its decompression lines, or a code "
+    "no longer valid on the date of service (M51.36 / M51.37 without a 6th character from 2024-10-01)",
+    "Aetna CPB 0743 / eviCore CMM-608 (decompression not covered for degenerative disc disease alone); "
+    "ICD-10-CM FY2025 M51.36/M51.37 expansion",
+    inferred=True,
+)
+def diagnosis_not_supporting(r: Rule, ctx: CheckContext):
+    codes, table = ctx.claim.diagnoses, ctx.reference.diagnoses
+    if not codes:
+        return
+    for code in codes:
+        family = table.invalid_on(code, ctx.reference.date_of_service)
+        if family:
+            yield r.gap(
+                f"Diagnosis {code} is not a valid ICD-10-CM code on {ctx.reference.date_of_service}: {family.label}.",
+                f"Report {code} with its 6th character, as the documentation supports.",
+            )
+    lines = ctx.claim.lines_for(*DECOMPRESSION_LINES)
+    if lines and not any(table.compression_family(c) for c in codes):
+        yield r.gap(
+            f"{', '.join(l.spec() for l in lines)} billed with diagnoses {', '.join(codes)}: none is a neural "
+            "compression diagnosis (stenosis, herniation with radiculopathy, radiculopathy, cauda equina).",
+            "Link the decompression lines to the compression diagnosis the note documents; if the note documents "
+            "none, query the surgeon about the indication for the decompression.",
         )

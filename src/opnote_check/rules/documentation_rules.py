@@ -14,13 +14,6 @@ def counted(ctx: CheckContext) -> list[Segment]:
     return [s for s in ctx.extraction.segments if s.counts]
 
 
-def unit_amount(ctx: CheckContext, seg: Segment) -> float | None:
-    segs = counted(ctx)
-    if seg not in segs:
-        return None
-    return ctx.reference.amount("63052" if segs.index(seg) == 0 else "63053")
-
-
 def decompressed(ctx: CheckContext) -> list[Segment]:
     return [s for s in ctx.extraction.segments if not s.prep_only]
 
@@ -60,7 +53,7 @@ def technique_not_named(r: Rule, ctx: CheckContext):
                 f"Please document the decompression technique(s) performed at {seg.interspace}.",
                 interspace=seg.interspace,
                 evidence=seg.evidence,
-                amount_at_risk=unit_amount(ctx, seg),
+                at_risk=ctx.at_risk(ctx.unit_of_segment(seg)),
             )
 
 
@@ -120,7 +113,7 @@ def same_session_not_confirmed(r: Rule, ctx: CheckContext):
         f"The decompression is not documented in the same operative session as a posterior interbody fusion ({why}).",
         "Please clarify whether the decompression and the interbody fusion were performed in the same operative session.",
         evidence=list(ex.same_session.evidence),
-        amount_at_risk=ctx.addon_amount(),
+        at_risk=ctx.at_risk(ctx.addon_units_billed()),
     )
 
 
@@ -183,4 +176,31 @@ def non_lumbar_level(r: Rule, ctx: CheckContext):
                 f"Report the decompression at {seg.interspace} with the code for its region, not 63052/63053.",
                 interspace=seg.interspace,
                 evidence=seg.evidence,
+            )
+
+
+@rule(
+    "INDICATION_NOT_DOCUMENTED",
+    "warning",
+    "note",
+    "a fused or decompressed interspace for which the note names no pathology at all (diagnosis, indications "
+    "or findings)",
+    "Premera lumbar fusion policy (criteria must be met at all levels); Aetna CPB 0743 (compression at the "
+    "treated level); mirahealth 63052 (correlation to imaging)",
+)
+def indication_not_documented(r: Rule, ctx: CheckContext):
+    ex = ctx.extraction
+    named = {i.interspace for i in ex.indications}
+    if None in named:
+        return  # a pathology named for the lumbar spine as a whole ("lumbar stenosis") covers every level
+    fused = set(ex.arthrodesis.interspaces) if ex.arthrodesis.posterior_interbody else set()
+    treated = list(dict.fromkeys([*(s.interspace for s in ex.segments), *sorted(fused)]))
+    for isp in treated:
+        if isp not in named:
+            seg = next((s for s in ex.segments if s.interspace == isp), None)
+            yield r.gap(
+                f"The note names no pathology (stenosis, herniation, spondylolisthesis, instability ...) at {isp}.",
+                f"Please document the indication for the surgery at {isp}.",
+                interspace=isp,
+                evidence=seg.evidence if seg else [],
             )

@@ -40,6 +40,9 @@
     if (marks.length) marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  // the words of render/__init__.py VERDICT_WORDS, as every renderer shows them
+  const VERDICT_WORDS = { documented: "documented", needs_query: "needs query", not_billable: "not billable" };
+
   function render(report) {
     $("result").hidden = false;
     const errors = report.gaps.filter((g) => g.severity === "error").length;
@@ -49,7 +52,9 @@
     if (!report.gaps.length) summary.append(el("span", { class: "pill pass" }, "No gaps"));
     if (errors) summary.append(el("span", { class: "pill error" }, errors + " error" + (errors > 1 ? "s" : "")), " ");
     if (warnings) summary.append(el("span", { class: "pill warning" }, warnings + " warning" + (warnings > 1 ? "s" : "")));
-    if (report.amount_at_risk) summary.append(" ", el("span", {}, "$" + report.amount_at_risk.toFixed(2) + " at risk (Medicare national)"));
+    const usd = (n) => "$" + n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    if (report.amount_at_risk) summary.append(" ", el("span", {}, usd(report.amount_at_risk) + " at risk (Medicare national, each billed unit once)"));
+    if (report.amount_unbilled) summary.append(" · ", el("span", {}, usd(report.amount_unbilled) + " supported but not billed"));
 
     const gaps = $("gaps");
     gaps.replaceChildren();
@@ -81,17 +86,22 @@
     const cell = (value) => value ? el("td", {}, value) : el("td", { class: "missing" }, "missing");
     for (const s of report.segments) {
       const row = el("tr");
-      row.append(el("td", {}, s.interspace), el("td", {}, s.fused ? "yes" : "no"));
+      row.append(el("td", {}, s.interspace), el("td", {}, s.fused ? "fused" : "not fused"));
       const techniques = s.techniques.join(", ") + (s.techniques.length && !s.technique_named ? " (access only)" : "");
       row.append(cell(techniques), cell(s.laterality), cell(s.findings.join("; ")));
-      row.append(el("td", {}, s.prep_only ? "no (interbody prep only)" : (s.fused && s.lumbar ? "yes" : "no")));
+      const words = VERDICT_WORDS[s.verdict] + (s.reasons.length ? ": " + s.reasons.join("; ") : "");
+      row.append(el("td", { class: "verdict " + s.verdict }, words));
       tbody.append(row);
     }
     if (!report.segments.length) {
       const row = el("tr"); row.append(el("td", { colspan: "6" }, "No decompressed interspace documented.")); tbody.append(row);
     }
-    const supported = report.supported_lines.map((l) => l.code + " x" + l.units).join(", ") || "no 63052/63053 units";
-    $("supported").textContent = "Note supports: " + supported;
+    const lines = (ls) => ls.map((l) => l.code + " x" + l.units).join(", ");
+    let supported = "Note supports: " + (lines(report.supported_lines) || "no 63052/63053 units");
+    if (lines(report.documented_lines) !== lines(report.supported_lines)) {
+      supported += " (as written: " + (lines(report.documented_lines) || "none") + ")";
+    }
+    $("supported").textContent = supported;
     // note_html is produced by the server with every character of the note escaped
     $("highlighted").innerHTML = report.note_html || "";
   }
