@@ -188,3 +188,18 @@ def test_batch_refuses_a_json_claims_file_with_a_case_twice(folder, tmp_path):
     cmd = [sys.executable, "-m", "opnote_check.cli", "batch", str(folder), "--claims", str(claims), "--out", str(tmp_path / "o")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "duplicate case id 'A'" in proc.stderr
+
+
+def test_batch_reads_an_837p_claims_file_by_content(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for case in ("OPN-1001", "OPN-1002"):
+        (notes / f"{case}.txt").write_text(GOOD)
+    claims = tmp_path / "claims.txt"  # the name says nothing; the ISA segment does
+    claims.write_bytes((Path(__file__).resolve().parents[1] / "fixtures" / "claims" / "two-cases.837").read_bytes())
+    run_batch(notes, claims, tmp_path / "out", workers=1)
+    results = {r["case_id"]: r for r in read_results(tmp_path / "out")}
+    first = results["OPN-1001"]
+    assert [l["code"] for l in first["billed_lines"]] == ["22630", "63052", "63053"]
+    assert first["provenance"]["date_of_service"] == "2024-03-05"
+    assert results["OPN-1002"]["billed_lines"][1]["modifiers"] == ["XS"]
