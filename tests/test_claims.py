@@ -84,6 +84,8 @@ def test_csv_claims(tmp_path):
         ("c.json", "[{\"case_id\": \"A\", \"lines\": []}, {\"case_id\": \"A\", \"lines\": []}]", "duplicate case id 'A'"),
         ("c.json", "{\"case_id\": \"A\", \"lines\": [{\"code\": \"63052\", \"units\": -1}]}", "lines.0.units"),
         ("c.json", "{not json", "not valid JSON"),
+        ("c.csv", "case_id,code\nA," + "x" * 200_000 + "\n", "not a readable CSV file"),
+        ("c.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
         # strict: a misspelt key would silently lose what it carries (here the modifier-51 error)
         ("c.json", "{\"case_id\": \"A\", \"lines\": [{\"code\": \"63052\", \"modifier\": [\"51\"]}]}",
          "lines.0: unknown field 'modifier' (accepted: code, units, modifiers)"),

@@ -134,3 +134,9 @@ def test_bom_and_crlf_offsets(tmp_path):
     text = note.read_bytes().decode("utf-8-sig")
     evidence = [e for s in report["segments"] for e in s["evidence"]]
     assert evidence and all(text[e["start"] : e["end"]] == e["text"] for e in evidence)
+
+
+def test_python_dash_m_runs_the_command_line():
+    proc = subprocess.run([sys.executable, "-m", "opnote_check", "rules", "--format", "json"],
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 30

@@ -111,6 +111,7 @@ class Claim(BaseModel):
         return [line for line in self.lines if line.code in codes]
 
 
+FHIR_RESOURCE_TYPES = ("Claim", "Bundle")
 CLAIM_FIELDS = ("case_id", "date_of_service", "diagnoses", "lines")
 LINE_FIELDS = ("code", "units", "modifiers")
 
@@ -277,6 +278,10 @@ def _claim_parts(path: Path) -> Iterator[ClaimPart]:
                 yield from _csv_rows(fh, name)
     except UnicodeDecodeError:
         raise ClaimError(f"{name}: not UTF-8 text") from None
+    except csv.Error as exc:
+        raise ClaimError(f"{name}: not a readable CSV file ({exc})") from None
+    except RecursionError:
+        raise ClaimError(f"{name}: nested too deeply to be a claim") from None
     except OSError as exc:
         raise ClaimError(f"{name}: cannot read ({exc.strerror or exc})") from None
 
@@ -294,9 +299,9 @@ def _json_parts(fh, name: str, lines: bool) -> Iterator[ClaimPart]:
             raise ClaimError(f"{name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         yield from (_whole(c) for _, c in _jsonl_claims(text.splitlines(), name))  # one object per line
         return
-    from . import claims_fhir
+    if isinstance(data, dict) and data.get("resourceType") in FHIR_RESOURCE_TYPES:
+        from . import claims_fhir  # fhir.resources takes a third of a second to import: only when needed
 
-    if claims_fhir.looks_like(data):
         yield from map(_whole, claims_fhir.read(data, name))
     else:
         yield from (_whole(c) for _, c in _json_claims(data, name))

@@ -17,7 +17,7 @@ from fhir.resources.R4B.claim import ClaimItem
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from pydantic import ValidationError
 
-from .claims import Claim, ClaimError, ClaimLine
+from .claims import FHIR_RESOURCE_TYPES, Claim, ClaimError, ClaimLine
 
 CPT = "http://www.ama-assn.org/go/cpt"
 HCPCS = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
@@ -27,7 +27,7 @@ LINE_FIELDS = {"code": "productOrService", "modifiers": "modifier", "units": "qu
 
 def looks_like(obj: object) -> bool:
     """True for a parsed JSON object that is a FHIR Claim or Bundle."""
-    return isinstance(obj, dict) and obj.get("resourceType") in ("Claim", "Bundle")
+    return isinstance(obj, dict) and obj.get("resourceType") in FHIR_RESOURCE_TYPES
 
 
 def read(obj: dict, name: str) -> list[Claim]:

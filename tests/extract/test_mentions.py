@@ -14,6 +14,11 @@ RULE_IDS = {r.id for r in load_patterns().targets} | {r.id for r in load_pattern
         ("She had a prior L3-L4 laminectomy.", "laminectomy", "historical", "technique.laminectomy", "prior"),
         ("We will return for an L3-4 laminotomy.", "laminotomy", "hypothetical", "technique.laminotomy", "return for"),
         ("A left L4-5 laminotomy was performed.", "laminotomy", "affirmed", "technique.laminotomy", None),
+        # "not fused" says what the level is, not what was done there: the work after it stands
+        ("L3-4 (not fused): bilateral laminotomies were made.", "laminotomies", "affirmed", "technique.laminotomy", None),
+        ("L3-4 NOT instrumented, bilateral laminotomies done.", "laminotomies", "affirmed", "technique.laminotomy", None),
+        # must NOT change: a plain "not" still negates the work it precedes
+        ("A foraminotomy was not felt necessary; not a laminotomy either.", "laminotomy", "negated", "technique.laminotomy", "not"),
     ],
 )
 def test_every_span_explains_its_rule_and_cue(extract, text, span_text, status, rule_id, cue_text):

@@ -42,3 +42,22 @@ def test_background_is_history(extract):
             "transforaminal corridor and a cage was placed.\n")
     seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
     assert seg.techniques == ["facetectomy"] and seg.prep_only is True
+
+
+@pytest.mark.parametrize(
+    "heading, is_history",
+    [
+        ("HISTORY / INDICATIONS:", True),  # two headings joined by a slash
+        ("History/Indications:", True),
+        ("INDICATIONS / CONSENT:", True),
+        ("HISTORY AND INDICATIONS:", True),
+        # must NOT match: a narrative line that starts like a heading
+        ("History of L4/5 laminectomy:", False),
+    ],
+)
+def test_headings_joined_by_a_slash(extract, heading, is_history):
+    text = (f"PROCEDURE: Stage 2: left TLIF L4-5.\n\n{heading} at stage 1 an L4-5 laminectomy with "
+            "bilateral foraminotomies was performed.\n\nDESCRIPTION: The left L4-5 facet was removed solely to open "
+            "the transforaminal window and a cage was placed.\n")
+    seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
+    assert (seg.techniques == ["facetectomy"]) is is_history

@@ -23,6 +23,14 @@ def test_sides(extract, text, interspace, laterality):
 
 MORE_SIDES = [
     ("PROCEDURE: TLIF L4-5.\nRight side: complete facetectomy of the L4-L5 joint was done.", "L4-L5", "right"),
+    # a side inside the decompression's own words
+    ("TLIF L4-5. A left L4 laminotomy freed the left L5 root and was extended across the midline to undercut the "
+     "right lateral recess.", "L4-L5", "bilateral"),
+    # a side heading ends at the next numbered step of the same paragraph
+    ("TLIF L4-5, L5-S1.\n5. L4-5: left laminotomy. R side: medial facetectomy and foraminotomy.\n"
+     "6. L5-S1: complete facetectomy. Left foraminotomy for a flattened L5 root.", "L5-S1", "left"),
+    # must NOT end it: a level sub-heading under the side heading keeps the side
+    ("TLIF L4-5, L5-S1.\nRight side: L4-5: laminotomy and foraminotomy. L5-S1: foraminotomy.", "L5-S1", "right"),
     ("PROCEDURE: TLIF L4-5.\nAt L4-5 a laminotomy was made. Foraminotomy was performed for the exiting L4 root; right.", "L4-L5", "right"),
     ("PROCEDURE: TLIF L4-5.\nAt L4-5 a left foraminotomy was done. Flavum undercut across the midline until the right L5 root was free.",
      "L4-L5", "bilateral"),

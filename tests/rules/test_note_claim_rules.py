@@ -34,6 +34,9 @@ def fired(rule_id, reference, ex, *specs):
         ("SAME_INTERSPACE_22612_22630", extraction(seg(), posterolateral=True), ["22612", "22630-XS", "63052"], False),  # coder put them at two levels
         ("SAME_INTERSPACE_22612_22630", extraction(seg()), ["22612", "22630", "63052"], False),  # no posterolateral fusion
         ("SAME_INTERSPACE_22612_22630", extraction(seg(), posterolateral=True), ["22633", "63052"], False),
+        # the note shows one interspace fused both ways: "append XS to 22630" would be wrong advice
+        ("NCCI_MODIFIER_NEEDED", extraction(seg(), posterolateral=True), ["22612", "22630", "63052"], False),
+        ("NCCI_MODIFIER_NEEDED", extraction(seg()), ["22612", "22630", "63052"], True),  # interbody only: two levels
         ("UNFUSED_DECOMPRESSION_UNITS", extraction(seg(), seg("L3-L4", fused=False), seg("L2-L3", fused=False)), ["22630", "63052", "63047-XS"], True),
         ("UNFUSED_DECOMPRESSION_UNITS", extraction(seg(), seg("L3-L4", fused=False), seg("L2-L3", fused=False)), ["22630", "63052", "63047-XS", "63048-XS"], False),
         ("UNFUSED_DECOMPRESSION_UNITS", extraction(seg(), seg("L3-L4", fused=False)), ["22630", "63052", "63030-XS", "63035-XS"], True),

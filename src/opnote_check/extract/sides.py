@@ -62,16 +62,22 @@ def nearest(
     return best
 
 
+def _opens_an_item(opening: list[str]) -> bool:
+    """A sentence that starts a numbered step ("6. L5-S1: ...", "7) ...") starts a new scope for
+    side headings; a level heading does not ("Right side: L4-5: ... L5-S1: ...")."""
+    return len(opening) >= 2 and opening[0].isdigit() and opening[1] in (".", ")")
+
+
 def side_headings(table: MentionTable) -> None:
     """"Right side: complete facetectomy ...", "On the left, the L5 root was trapped. A foraminotomy
     was performed ...": a sentence opening with a side heading sides the unsided techniques of the
-    rest of its paragraph, until the next heading."""
+    rest of its paragraph, until the next heading or numbered step ("6. ...")."""
     heading: Record | None = None
     paragraph = -1
     for s in table.sentences:
-        if s.paragraph != paragraph:
-            heading, paragraph = None, s.paragraph
         opening = [w for w in table.words[s.start : s.start + 6] if w.strip()]
+        if s.paragraph != paragraph or _opens_an_item(opening):
+            heading, paragraph = None, s.paragraph
         first_side = next(iter(s.of_kind("SIDE")), None)
         if first_side is not None and first_side.tstart <= s.start + 1 and first_side.meta["side"] in OPPOSITE:
             said = first_side.text.lower().split()
@@ -80,7 +86,7 @@ def side_headings(table: MentionTable) -> None:
                 heading = first_side
         if heading is None:
             continue
-        for m in s.of_kind("TECHNIQUE", "DECOMPRESSION"):
+        for m in s.of_kind("TECHNIQUE"):
             if not m.sides and m.affirmed:
                 m.sides.add(heading.meta["side"])
                 m.side_evidence.append(heading)
@@ -94,8 +100,9 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
     for s in table.sentences:
         targets = [m for m in s.mentions if m.kind in SIDE_TARGETS or (m.kind == "LEVEL" and m.level.kind == "root")]
         levels = [m for m in s.mentions if m.kind == "LEVEL" and m.level.kind == "interspace"]
-        for m in s.of_kind("TECHNIQUE"):
-            if len(m.text) > 20:  # a side inside a technique's own words ("took off the left facet")
+        for m in s.of_kind("TECHNIQUE", "DECOMPRESSION"):
+            # a side inside the work's own words ("took off the left facet", "undercut the right lateral recess")
+            if len(m.text) > 20:
                 m.sides.update(side for rx, side in side_words if rx.search(m.text))
         fusions = [m for m in s.of_kind("ARTHRODESIS") if m.meta.get("arthrodesis") in ("tlif", "plif", "posterior_interbody")]
         for side in s.of_kind("SIDE"):

@@ -32,6 +32,20 @@ class CheckContext:
     def interbody_units(self) -> int:
         return self.claim.units(*self.reference.interbody_primaries) if self.claim else 0
 
+    def fused_both_ways(self) -> bool:
+        """The note documents posterolateral and posterior interbody fusion together (22633's
+        combined technique), and the claim bills 22612 + 22630 without 22633 and without a
+        modifier placing 22630 at another interspace: the two codes describe one interspace."""
+        if self.extraction is None or self.claim is None:
+            return False
+        a = self.extraction.arthrodesis
+        if not (a.posterior_interbody and a.posterolateral) or self.claim.has("22633"):
+            return False
+        if not (self.claim.has("22612") and self.claim.has("22630")):
+            return False
+        separate = set(self.reference.ncci_modifiers)
+        return not any(set(l.modifiers) & separate for l in self.claim.lines_for("22630"))
+
     def units_of(self, *codes: str) -> list[Unit]:
         """Every billed unit of these codes, in the order the codes are given, then claim order."""
         if self.claim is None:

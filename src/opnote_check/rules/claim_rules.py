@@ -195,6 +195,8 @@ def ncci_modifier_needed(r: Rule, ctx: CheckContext):
         lines = ctx.claim.lines_for(col2)
         if all(set(l.modifiers) & allowed for l in lines):
             continue
+        if col1s == ["22612"] and col2 == "22630" and ctx.fused_both_ways():
+            continue  # one interspace fused both ways: XS would be wrong; SAME_INTERSPACE_22612_22630 says 22633
         col1 = ", ".join(col1s)
         if col2 in ADDONS:
             # 63052 is the code of the fused interspace: the edit asks to show that col1 was elsewhere

@@ -111,14 +111,9 @@ def same_level_billed_as_63047(r: Rule, ctx: CheckContext):
     inferred=True,
 )
 def same_interspace_22612_22630(r: Rule, ctx: CheckContext):
+    if not ctx.fused_both_ways():
+        return
     a = ctx.extraction.arthrodesis
-    if not (a.posterior_interbody and a.posterolateral) or ctx.claim.has("22633"):
-        return
-    if not (ctx.claim.has("22612") and ctx.claim.has("22630")):
-        return
-    separate = set(ctx.reference.ncci_modifiers)
-    if any(set(l.modifiers) & separate for l in ctx.claim.lines_for("22630")):
-        return  # the coder placed 22630 at another interspace; NCCI_MODIFIER_CHOICE / _NEEDED look at that
     where = ", ".join(a.interspaces) or "the fused interspace"
     yield r.gap(
         f"22612 and 22630 are billed, but the note documents posterolateral and posterior interbody fusion "
