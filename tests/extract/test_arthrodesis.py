@@ -11,8 +11,11 @@ NOT_FUSED = [
     ("Stage 1: L4-5 laminectomy. TLIF at L4-5 postponed to the second stage.", False),
     ("Posterolateral fusion L4-5. A cage had been planned; however, we chose not to insert one.", False),
     ("Laminectomy L4-5 with posterolateral fusion. Interbody graft material was prepared but not used.", False),
+    ("Posterolateral fusion L4-5. We then prepared to do the TLIF. The disc space was collapsed and the interbody part "
+     "was abandoned.", False),
     # must stay fused
     ("Left TLIF L4-5 with a 10 mm cage.", True),
+    ("We prepared the disc space and performed a left TLIF at L4-5 with a 10 mm cage.", True),
 ]
 
 

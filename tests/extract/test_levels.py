@@ -72,6 +72,18 @@ VERTEBRAE = [
     # a lone vertebra with no other cue takes the level the procedure list names for its work
     ("PROCEDURES:\n1. TLIF L4-L5 and L5-S1.\n2. Left L5-S1 laminotomy.\n\nDESCRIPTION: A left L5 hemilaminotomy was performed.",
      {"L5-S1": ["laminotomy"]}),
+    # several vertebrae beside a fusion: each lamina at the fused interspaces beside it
+    ("PROCEDURES:\n1. L4 and L5 laminectomies.\n2. PLIF L4-5 and L5-S1.\n3. Right L3 hemilaminotomy, excision of L3-4 "
+     "synovial cyst.\n", {"L4-L5": ["laminectomy"], "L5-S1": ["laminectomy"], "L3-L4": ["laminotomy"]}),
+    ("PROCEDURES: TLIF L4-5 and L5-S1. Right L3-4 hemilaminotomy.\nDESCRIPTION: At L3-4 a right hemilaminotomy was "
+     "made for a cyst. I then performed complete L4 and L5 laminectomies.", 
+     {"L3-L4": ["laminotomy"], "L4-L5": ["laminectomy"], "L5-S1": ["laminectomy"]}),
+    # must NOT: the narrative's own level inside the fusion keeps the work there
+    ("PROCEDURES: TLIF L4-5 and L5-S1.\nDESCRIPTION: Attention was turned to L4-5. Bilateral L4 and L5 laminotomies "
+     "were made. The L5-S1 level was then prepared for the cage only.", {"L4-L5": ["laminotomy"]}),
+    # must NOT: a fusion beside only one of them does not move the work off the level the note names
+    ("PROCEDURES: TLIF L5-S1.\nDESCRIPTION: L4 and L5 laminectomies were done for severe stenosis at L4-5.",
+     {"L4-L5": ["laminectomy"]}),
     # must NOT match: a lamina named for a screw is no laminotomy
     ("PROCEDURES: TLIF L4-L5.\nDESCRIPTION: At L4-L5 a left laminotomy was made. A screw was placed in the L3 pedicle.",
      {"L4-L5": ["laminotomy"]}),

@@ -61,3 +61,22 @@ def test_headings_joined_by_a_slash(extract, heading, is_history):
             "the transforaminal window and a cage was placed.\n")
     seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
     assert (seg.techniques == ["facetectomy"]) is is_history
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "Proc:" heads the procedure list, not more of the diagnosis above it
+        ("Postop dx: same.\n\nProc: R TLIF L34, L45. Bilat laminotomies and foraminotomies L34 and L45.\n",
+         {"L3-L4": ["foraminotomy", "laminotomy"], "L4-L5": ["foraminotomy", "laminotomy"]}),
+        # an earlier stage with its date heads history: nothing of it is today's work
+        ("STAGE 2 OF 2\nStage 1 (2026-04-13, Dr. K): L4 and L5 laminectomies with bilateral foraminotomies.\n\n"
+         "PROCEDURE: TLIF L4-5.\nThe left L4-5 facet was resected solely to open the transforaminal corridor.\n",
+         {"L4-L5": ["facetectomy"]}),
+        # must NOT: "Stage 1:" without a date may be this operation ("stage 1 of 2: TLIF L5-S1")
+        ("Stage 1: left L5-S1 TLIF with a left L5-S1 laminotomy for a compressed S1 root.\n",
+         {"L5-S1": ["laminotomy"]}),
+    ],
+)
+def test_procedure_abbreviation_and_dated_stage(extract, text, expected):
+    assert {k: sorted(v) for k, v in techniques(extract(text)).items()} == expected

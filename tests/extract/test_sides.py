@@ -26,6 +26,22 @@ MORE_SIDES = [
     # a side inside the decompression's own words
     ("TLIF L4-5. A left L4 laminotomy freed the left L5 root and was extended across the midline to undercut the "
      "right lateral recess.", "L4-L5", "bilateral"),
+    # speech recognition: "write" for right, "lift" for left, only where a side stands
+    ("Write-sided TLIF L4-5. At L4-5 a complete write facetectomy was performed and a write foraminotomy freed the "
+     "write L5 root.", "L4-L5", "right"),
+    ("TLIF L4-5. At L4-5 a right facetectomy; the contralateral lamina was undercut, decompressing the lift lateral "
+     "recess.", "L4-L5", "bilateral"),
+    # must NOT: the verbs themselves
+    ("TLIF L4-5. At L4-5 a laminotomy was made. We lift the dura gently and write the order for a drain.", "L4-L5", None),
+    # a tube docked on one side is the approach side: "contralateral" work is the other side
+    ("MIS TLIF L4-5. A tubular retractor was docked on the left. At L4-5 a left facetectomy was done, then a "
+     "contralateral facetectomy over the top.", "L4-L5", "bilateral"),
+    # a template's field "Side:" sides the work named in the fields above it
+    ("PROCEDURE: TLIF L4-5, L5-S1.\n\nDECOMPRESSION\n  Levels: L4-5, L5-S1\n  Technique: laminotomy, foraminotomy\n"
+     "  Side: Bilateral\n", "L5-S1", "bilateral"),
+    # a root that "was seen to lie free" was freed on its side
+    ("TLIF L4-5. At L4-5 a left laminotomy was made and the flavum undercut until the right L5 root was seen to lie free.",
+     "L4-L5", "bilateral"),
     # a side heading ends at the next numbered step of the same paragraph
     ("TLIF L4-5, L5-S1.\n5. L4-5: left laminotomy. R side: medial facetectomy and foraminotomy.\n"
      "6. L5-S1: complete facetectomy. Left foraminotomy for a flattened L5 root.", "L5-S1", "left"),

@@ -270,6 +270,15 @@ def from_vertebrae(vertebrae: list[Record], m: Record, ctx: LevelContext, carry:
     whole = m.meta.get("technique") == "laminectomy" and any(
         w in ctx.words_for.whole_lamina for w in ctx.words[max(0, min(x.tstart for x in vertebrae) - 3) : m.tstart]
     )
+    if len(set(names)) > 1 and ctx.construct:
+        # "L4 and L5 laminectomies" beside a fusion of L4-5 and L5-S1: each vertebra's lamina at a
+        # fused interspace, when the construct has one beside every vertebra named (a narrower
+        # narrative level inside the construct still wins: "L4 and L5 laminotomies" in the L4-5 paragraph)
+        fused = tuple(c for c in candidates if c in ctx.construct)
+        if all(any(c in fused for c in spine.adjacent_interspaces(v, transitional)) for v in names) and not (
+            carry and set(carry) <= set(fused)
+        ):
+            return fused
     # interspaces the note names for this work: those listed for decompression, then the fused ones
     named_for_work = ctx.listed | set(ctx.construct)
     if carry and all(c in candidates for c in carry) and all(

@@ -31,11 +31,12 @@ def _laterality(work: list[Record], approach_side: str | None, level_sides: set[
         if level_approach and not m.sides and m.meta.get("technique") == "facetectomy" and m.kind == "TECHNIQUE":
             sides.add(level_approach)  # "TLIF from the left at L4-5: facetectomy, discectomy, cage"
             continue
+        here = level_approach or approach_side  # "approach side: right" at this level outranks the note's
         for side in m.sides:
             if side == "contralateral":
-                side = OPPOSITE.get(approach_side or "", "")
+                side = OPPOSITE.get(here or "", "")
             elif side == "ipsilateral":
-                side = approach_side or ""
+                side = here or ""
             if side:
                 sides.add(side)
     if not sides:

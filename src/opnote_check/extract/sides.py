@@ -71,25 +71,38 @@ def _opens_an_item(opening: list[str]) -> bool:
 def side_headings(table: MentionTable) -> None:
     """"Right side: complete facetectomy ...", "On the left, the L5 root was trapped. A foraminotomy
     was performed ...": a sentence opening with a side heading sides the unsided techniques of the
-    rest of its paragraph, until the next heading or numbered step ("6. ...")."""
+    rest of its paragraph, until the next heading or numbered step ("6. ..."); a template's field
+    "Side: Bilateral" sides the unsided work in the fields above it."""
     heading: Record | None = None
     paragraph = -1
+    block: list = []  # the sentences of this paragraph so far
     for s in table.sentences:
         opening = [w for w in table.words[s.start : s.start + 6] if w.strip()]
+        if s.paragraph != paragraph:
+            block = []
         if s.paragraph != paragraph or _opens_an_item(opening):
             heading, paragraph = None, s.paragraph
+        block.append(s)
         first_side = next(iter(s.of_kind("SIDE")), None)
+        if first_side is not None and opening[:2] in (["side", ":"], ["sides", ":"]) and first_side.tstart <= s.start + 3:
+            # a template's field "Side: Bilateral" sides the unsided work named in the fields above it
+            for earlier in block[:-1]:
+                _side_unsided(earlier, first_side)
+            continue
         if first_side is not None and first_side.tstart <= s.start + 1 and first_side.meta["side"] in OPPOSITE:
             said = first_side.text.lower().split()
             # "Right side: ...", "Left: ...", "On the left, the traversing L5 root was trapped ..."
             if opening[: len(said) + 2] == [*said, "side", ":"] or opening[: len(said) + 1] in ([*said, ":"], [*said, ","]):
                 heading = first_side
-        if heading is None:
-            continue
-        for m in s.of_kind("TECHNIQUE"):
-            if not m.sides and m.affirmed:
-                m.sides.add(heading.meta["side"])
-                m.side_evidence.append(heading)
+        if heading is not None:
+            _side_unsided(s, heading)
+
+
+def _side_unsided(s, side: Record) -> None:
+    for m in s.of_kind("TECHNIQUE"):
+        if not m.sides and m.affirmed:
+            m.sides.add(side.meta["side"])
+            m.side_evidence.append(side)
 
 
 def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
