@@ -36,6 +36,9 @@ MORE_SIDES = [
     # a tube docked on one side is the approach side: "contralateral" work is the other side
     ("MIS TLIF L4-5. A tubular retractor was docked on the left. At L4-5 a left facetectomy was done, then a "
      "contralateral facetectomy over the top.", "L4-L5", "bilateral"),
+    # a level block's own "Approach side:" is what that block's "ipsilateral" means
+    ("TLIF L4-5, L5-S1.\n\nLevel: L4-5\nApproach side: Left\nDecompression: laminotomy\nSide: Bilateral\n\n"
+     "Level: L5-S1\nApproach side: Right\nDecompression: foraminotomy\nSide: Ipsilateral\n", "L5-S1", "right"),
     # a template's field "Side:" sides the work named in the fields above it
     ("PROCEDURE: TLIF L4-5, L5-S1.\n\nDECOMPRESSION\n  Levels: L4-5, L5-S1\n  Technique: laminotomy, foraminotomy\n"
      "  Side: Bilateral\n", "L5-S1", "bilateral"),

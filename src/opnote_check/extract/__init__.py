@@ -66,7 +66,9 @@ class Extractor:
         arthrodesis = read_arthrodesis(mentions, ctx, side_facts.approach)
         fused = set(arthrodesis.interspaces) if arthrodesis.posterior_interbody else set()
         resolve_anaphora(mentions, fused, ctx)
-        segments, unattributed = build_segments(mentions, self.spine, fused, arthrodesis.approach_side, side_facts.level_sides)
+        segments, unattributed = build_segments(
+            mentions, self.spine, fused, arthrodesis.approach_side, side_facts.level_sides, side_facts.approach_at
+        )
         session = same_session(mentions, arthrodesis, segments)
         segments = with_verdicts(segments, session)
         return Extraction(

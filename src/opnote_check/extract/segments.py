@@ -104,10 +104,11 @@ def work_by_level(mentions: list[Record]) -> tuple[dict[str, list[Record]], dict
 
 
 def build_segments(
-    mentions: list[Record], spine: Spine, fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]]
+    mentions: list[Record], spine: Spine, fused: set[str], approach_side: str | None, level_sides: dict[str, set[str]],
+    block_approach: dict[str, str] | None = None,
 ) -> tuple[list[Segment], list[Evidence]]:
     by_level, side_only, unattributed = work_by_level(mentions)
-    approach_at = _approach_by_level(mentions)
+    approach_at = {**(block_approach or {}), **_approach_by_level(mentions)}
     findings: dict[str, list[Record]] = defaultdict(list)
     for m in mentions:
         if m.kind == "FINDING" and m.is_work:

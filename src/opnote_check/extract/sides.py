@@ -29,6 +29,7 @@ SideWords = list[tuple[re.Pattern, str]]
 class SideFacts:
     approach: list[Record]  # side words naming the approach ("from the left", "left TLIF")
     level_sides: dict[str, set[str]]  # sides that stand beside a level and qualify no technique
+    approach_at: dict[str, str]  # a level block's own approach side ("Level: L5/S1 / Approach side: Right")
 
 
 def nearest(
@@ -151,7 +152,23 @@ def assign_sides(table: MentionTable, side_words: SideWords) -> SideFacts:
             elif best.kind == "ARTHRODESIS" and side.meta["side"] in OPPOSITE and side.affirmed:
                 approach.append(side)
                 best.sides.add(side.meta["side"])
-    return SideFacts(approach, level_sides)
+    return SideFacts(approach, level_sides, _block_approaches(table, approach))
+
+
+def _block_approaches(table: MentionTable, approach: list[Record]) -> dict[str, str]:
+    """An approach side in a paragraph that names one interspace only (a template's level block)
+    is that level's approach side."""
+    interspaces: dict[int, set[str]] = defaultdict(set)
+    for s in table.sentences:
+        for m in s.of_kind("LEVEL"):
+            if m.level.kind == "interspace":
+                interspaces[s.paragraph].update(m.level.interspaces)
+    at: dict[str, set[str]] = defaultdict(set)
+    for side in approach:
+        levels = interspaces.get(table.sentences[side.sent].paragraph, set())
+        if side.affirmed and side.meta["side"] in OPPOSITE and len(levels) == 1:
+            at[next(iter(levels))].add(side.meta["side"])
+    return {level: next(iter(sides)) for level, sides in at.items() if len(sides) == 1}
 
 
 def _word_before(words: list[str], i: int, lo: int) -> str | None:
