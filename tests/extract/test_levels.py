@@ -155,3 +155,19 @@ MORE_TECHNIQUES = [
 @pytest.mark.parametrize("text, expected", MORE_TECHNIQUES)
 def test_more_level_and_technique_language(extract, text, expected):
     assert techniques(extract(text)) == expect(expected)
+
+
+ANAPHORA = [
+    # "both levels" that the three-level fusion does not fit: the two just named
+    ("PROCEDURES: TLIF L3-4, L4-5 and L5-S1.\nDESCRIPTION: Bilateral laminotomies were made at L3-4 and at L4-5. "
+     "Bilateral foraminotomies were performed at both levels. At L5-S1 the left facet was removed to reach the disc.",
+     {"L3-L4": ["laminotomy", "foraminotomy"], "L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["facetectomy"]}),
+    # must NOT change: "both levels" of a two-level fusion are the fused ones
+    ("PROCEDURES: TLIF L4-5 and L5-S1.\nDESCRIPTION: A laminotomy was made at L4-5. Foraminotomies were performed at "
+     "both levels.", {"L4-L5": ["laminotomy", "foraminotomy"], "L5-S1": ["foraminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", ANAPHORA)
+def test_counted_anaphora(extract, text, expected):
+    assert {k: sorted(v) for k, v in techniques(extract(text)).items()} == {k: sorted(v) for k, v in expected.items()}

@@ -17,6 +17,11 @@ RULE_IDS = {r.id for r in load_patterns().targets} | {r.id for r in load_pattern
         # "not fused" says what the level is, not what was done there: the work after it stands
         ("L3-4 (not fused): bilateral laminotomies were made.", "laminotomies", "affirmed", "technique.laminotomy", None),
         ("L3-4 NOT instrumented, bilateral laminotomies done.", "laminotomies", "affirmed", "technique.laminotomy", None),
+        # "preserving the joint" keeps the joint; the work named after it stands
+        ("Left medial facetectomy, preserving the joint, and left foraminotomy for the L4 root.", "foraminotomy",
+         "affirmed", "technique.foraminotomy", None),
+        # must NOT change: work right after the cue is still denied
+        ("Avoiding a foraminotomy, we made a left laminotomy.", "foraminotomy", "negated", "technique.foraminotomy", "Avoiding"),
         # must NOT change: a plain "not" still negates the work it precedes
         ("A foraminotomy was not felt necessary; not a laminotomy either.", "laminotomy", "negated", "technique.laminotomy", "not"),
     ],
