@@ -159,15 +159,18 @@ def _gaps_section(report: Report) -> str:
 
 
 def _table_section(report: Report) -> str:
-    out = ["<section><h2>Per interspace</h2><div class='scroll'><table><tr><th>Interspace</th><th>Fused</th><th>Techniques</th>"]
-    out.append("<th>Side</th><th>Findings</th><th>Verdict</th></tr>")
+    # the verdict comes first after the level: it is what a coder reads the row for
+    out = ["<section><h2>Per interspace</h2><div class='scroll'><table><tr><th>Interspace</th><th>Verdict</th><th>Fused</th>"]
+    out.append("<th>Techniques</th><th>Side</th><th>Findings</th></tr>")
     for s in report.segments:
         out.append(
-            f"<tr><td><b>{escape(s.interspace)}</b></td><td>{'fused' if s.fused else 'not fused'}</td>"
+            f"<tr><td><b>{escape(s.interspace)}</b></td>"
+            + f"<td class='verdict {s.verdict}'>{escape(verdict_text(s.verdict, s.reasons))}</td>"
+            + f"<td>{'fused' if s.fused else 'not fused'}</td>"
             + _cell(", ".join(s.techniques) + ("" if s.technique_named or not s.techniques else " (access only)"))
             + _cell(s.laterality)
             + _cell("; ".join(s.findings))
-            + f"<td class='verdict {s.verdict}'>{escape(verdict_text(s.verdict, s.reasons))}</td></tr>"
+            + "</tr>"
         )
     if not report.segments:
         out.append("<tr><td colspan='6'>No decompressed interspace documented.</td></tr>")

@@ -86,11 +86,11 @@
     const cell = (value) => value ? el("td", {}, value) : el("td", { class: "missing" }, "missing");
     for (const s of report.segments) {
       const row = el("tr");
-      row.append(el("td", {}, s.interspace), el("td", {}, s.fused ? "fused" : "not fused"));
+      const words = VERDICT_WORDS[s.verdict] + (s.reasons.length ? ": " + s.reasons.join("; ") : "");
+      row.append(el("td", {}, s.interspace), el("td", { class: "verdict " + s.verdict }, words));
+      row.append(el("td", {}, s.fused ? "fused" : "not fused"));
       const techniques = s.techniques.join(", ") + (s.techniques.length && !s.technique_named ? " (access only)" : "");
       row.append(cell(techniques), cell(s.laterality), cell(s.findings.join("; ")));
-      const words = VERDICT_WORDS[s.verdict] + (s.reasons.length ? ": " + s.reasons.join("; ") : "");
-      row.append(el("td", { class: "verdict " + s.verdict }, words));
       tbody.append(row);
     }
     if (!report.segments.length) {
