@@ -39,6 +39,12 @@ MORE_SIDES = [
     # a level block's own "Approach side:" is what that block's "ipsilateral" means
     ("TLIF L4-5, L5-S1.\n\nLevel: L4-5\nApproach side: Left\nDecompression: laminotomy\nSide: Bilateral\n\n"
      "Level: L5-S1\nApproach side: Right\nDecompression: foraminotomy\nSide: Ipsilateral\n", "L5-S1", "right"),
+    # "from the patient's right" names the approach: ipsilateral / contralateral follow it
+    ("TLIF L4-5. The approach was made from the patient's right. At L4-5 an ipsilateral facetectomy and a "
+     "contralateral foraminotomy were performed.", "L4-L5", "bilateral"),
+    # a root that "is free" (present tense, words between) was freed on its side
+    ("TLIF L4-5 from the left. At L4-5 a left laminotomy. The medial portion of the right superior articular process "
+     "of L5 is resected (medial facetectomy) until the right L5 root in the lateral recess is free.", "L4-L5", "bilateral"),
     # a template's field "Side:" sides the work named in the fields above it
     ("PROCEDURE: TLIF L4-5, L5-S1.\n\nDECOMPRESSION\n  Levels: L4-5, L5-S1\n  Technique: laminotomy, foraminotomy\n"
      "  Side: Bilateral\n", "L5-S1", "bilateral"),
