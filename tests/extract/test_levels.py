@@ -126,6 +126,15 @@ def test_binding_to_own_level(extract, text, expected):
     assert techniques(extract(text)) == expect(expected)
 
 MORE_TECHNIQUES = [
+    # facet work said the way surgeons say it: undercut, "taken both sides", "took the facet to get to the disc"
+    ("TLIF L4-5. At L4-5 a right hemilaminectomy; then I undercut the medial left L5 superior facet for a cyst.",
+     {"L4-L5": ["laminotomy", "facetectomy"]}),
+    ("TLIF L4-5.\nL4-5: Medial facets taken both sides. Foraminotomies both sides for the L5 roots.",
+     {"L4-L5": ["facetectomy", "foraminotomy"]}),
+    ("TLIF L5-S1. At L5-S1 I took the right L5-S1 facet to get to the disc space.", {"L5-S1": ["facetectomy"]}),
+    # must NOT: a facet capsule undercut is no facetectomy
+    ("TLIF L4-5. At L4-5 a left laminotomy was made and we undercut the medial left L4-5 facet capsule gently.",
+     {"L4-L5": ["laminotomy"]}),
     # vertebra and lamina naming
     ("PROCEDURES: TLIF L4-L5.\nThe undersurface of 4 was undercut with the Kerrison on both sides.", {"L4-L5": ["laminotomy"]}),
     ("PROCEDURES: PLIF L4-L5.\nA complete L4 laminectomy was performed to the upper edge of L5.", {"L4-L5": ["laminectomy"]}),
