@@ -1,7 +1,11 @@
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from opnote_check.check import build_report, worst_severity
-from opnote_check.claims import claim_from_specs
+from opnote_check.claims import claim_from_specs, load_claims, select_claim
+from opnote_check.notes import read_note
 
 DOS = date(2026, 11, 2)
 
@@ -91,13 +95,6 @@ def test_a_unit_two_rules_question_counts_once(current_library):
 
 
 # ------------------------------------------------ every fixture: one story per level, dollars that add up
-
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from opnote_check.claims import load_claims, select_claim  # noqa: E402
-from opnote_check.notes import read_note  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from . import __version__
 from .claims import Claim
-from .models import BilledLine, Extraction, Gap, Provenance, ReferenceTable, Report, SupportedLine
-from .reference import Reference, ReferenceLibrary
+from .models import BilledLine, Extraction, Gap, Provenance, Report, SupportedLine
+from .reference import ADDON_CODES, Reference, ReferenceLibrary
 from .rules import CheckContext, run_rules
 
 
@@ -40,7 +40,7 @@ def build_report(
             tool_version=__version__,
             patterns_version=patterns_version,
             reference_release=reference.release,
-            reference_tables=[ReferenceTable(**t.model_dump()) for t in reference.tables()],
+            reference_tables=reference.tables(),
             date_of_service=reference.date_of_service,
             conversion_factor=reference.conversion_factor,
             payment_basis=reference.payment_basis,
@@ -58,7 +58,7 @@ def billed_lines(claim: Claim, gaps: list[Gap], reference: Reference) -> list[Bi
             at_risk.setdefault(risk.line, set()).update(risk.units)
     lines = []
     for i, line in enumerate(claim.lines):
-        units = len(at_risk.get(i, set()) & set(range(1, line.units + 1)))
+        units = len(at_risk.get(i, ()))  # unit numbers come from the line itself (CheckContext.units_of)
         lines.append(
             BilledLine(
                 code=line.code,
@@ -76,7 +76,7 @@ def unbilled_lines(extraction: Extraction, claim: Claim) -> list[SupportedLine]:
     """Units of 63052/63053 the note supports beyond those billed (under-coding): the first
     segment's 63052 if none is billed, the rest as 63053."""
     supported = extraction.supported_units()
-    short = sum(supported.values()) - claim.units("63052", "63053")
+    short = sum(supported.values()) - claim.units(*ADDON_CODES)
     if short <= 0:
         return []
     first = 1 if supported["63052"] and not claim.units("63052") else 0

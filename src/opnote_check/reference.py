@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .models import ReferenceTable
 from .patterns import PatternError, packaged_dir
 
 ADDON_CODES = ("63052", "63053")
@@ -167,15 +168,6 @@ class DiagnosisTable(_Model):
         return next((f for f in self.invalid if code == f.code and f.invalid_from and day >= f.invalid_from), None)
 
 
-class TableInUse(_Model):
-    """What the report names in its provenance: which table, and when it is in force."""
-
-    kind: str
-    release: str
-    effective_from: date
-    effective_to: date
-
-
 @dataclass(frozen=True)
 class Reference:
     """The tables in force on one date of service, as the rules read them."""
@@ -230,9 +222,10 @@ class Reference:
             return 0.0
         return round(round(row.total * self.conversion_factor, 2) * units, 2)
 
-    def tables(self) -> list[TableInUse]:
+    def tables(self) -> list[ReferenceTable]:
+        """What the report's provenance names: which table, and when it is in force."""
         return [
-            TableInUse(kind=t.kind, release=t.release, effective_from=t.effective_from, effective_to=t.effective_to)
+            ReferenceTable(kind=t.kind, release=t.release, effective_from=t.effective_from, effective_to=t.effective_to)
             for t in (self.pfs, self.ncci)
         ]
 

@@ -136,9 +136,9 @@ def test_diagnosis_not_supporting(library, diagnoses, day, fires, fragment):
         assert any(fragment in g.message for g in gaps)
 
 
-def test_no_compression_diagnosis_needs_a_decompression_line(library):
+def test_no_compression_diagnosis_needs_a_decompression_line(reference):
     the_claim = claim_from_specs(["22630"], diagnoses=["M51.362"])
-    assert list(REGISTRY["DIAGNOSIS_NOT_SUPPORTING"].check(CheckContext(None, the_claim, library.on(DOS)))) == []
+    assert list(REGISTRY["DIAGNOSIS_NOT_SUPPORTING"].check(CheckContext(None, the_claim, reference))) == []
 
 
 @pytest.mark.parametrize(

@@ -5,25 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 from ..models import Arthrodesis
-from .levels import LevelContext
+from .levels import LevelContext, anaphor_count
 from .mentions import WORK_SECTIONS, Record
 from .sides import OPPOSITE
 
 POSTERIOR = {"tlif", "plif", "posterior_interbody"}
 OTHER_INTERBODY = {"alif", "lateral"}
-
-
-COUNT_WORDS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "five": 5, "5": 5}
-
-
-def _anaphor_count(m: Record, mentions: list[Record]) -> int | None:
-    """How many levels "both levels" / "all three interspaces" in the mention's clause names."""
-    for a in mentions:
-        if a.kind == "ANAPHOR" and a.sent == m.sent and a.clause == m.clause:
-            for word in a.text.lower().split():
-                if word in COUNT_WORDS:
-                    return COUNT_WORDS[word]
-    return None
 
 
 def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mentions: list[Record]) -> Arthrodesis:
@@ -56,7 +43,7 @@ def read_arthrodesis(mentions: list[Record], ctx: LevelContext, approach_mention
     interspaces = {i for m in fused_mentions if m.level_source != "anaphor" for i in m.levels}
     for m in (m for m in fused_mentions if m.level_source == "anaphor"):
         # "interbody fusion was done at both spaces": the levels worked on, when they are as many
-        count = _anaphor_count(m, mentions)
+        count = anaphor_count(m, mentions)
         if not interspaces or (count and len(ctx.work_set) == count > len(interspaces)):
             interspaces.update(ctx.work_set)
     if not posterior:

@@ -538,30 +538,31 @@ def _fronted_locative(s: Sentence, g: LevelGroup, ctx: LevelContext) -> bool:
     return [w for w in ctx.words[s.start : g.tstart] if w.strip()] in ([], ["at"], ["then", "at"])
 
 
-ANAPHOR_COUNTS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "five": 5, "5": 5}
+COUNT_WORDS = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "five": 5, "5": 5}
+
+
+def anaphor_count(m: Record, mentions: list[Record]) -> int | None:
+    """How many levels "both levels" / "all three interspaces" in the mention's clause names."""
+    for a in mentions:
+        if a.kind == "ANAPHOR" and a.sent == m.sent and a.clause == m.clause:
+            for word in a.text.lower().split():
+                if word in COUNT_WORDS:
+                    return COUNT_WORDS[word]
+    return None
 
 
 def resolve_anaphora(mentions: list[Record], fused: set[str], ctx: LevelContext) -> None:
     """"Both levels" / "each of these levels" take the fused interspaces, else the worked ones;
     a counted anaphor ("both levels", "the two levels") that the fusion does not fit takes the
     interspaces just named, in its own sentence or the one before, when they are that many."""
-    anaphors = {m.sent: m for m in mentions if m.kind == "ANAPHOR"}
-    named: dict[int, list[str]] = {}
+    named: dict[int, list[str]] = defaultdict(list)
     for m in mentions:
         if m.kind == "LEVEL" and m.level is not None and m.affirmed:
-            named.setdefault(m.sent, []).extend(m.level.interspaces)
+            named[m.sent].extend(m.level.interspaces)
     for m in mentions:
         if m.level_source != "anaphor":
             continue
-        anaphor = anaphors.get(m.sent)
-        count = next((ANAPHOR_COUNTS[w] for w in anaphor.text.lower().split() if w in ANAPHOR_COUNTS), None) if anaphor else None
-        if count and len(fused) != count:
-            for sent in (m.sent, m.sent - 1):
-                recent = list(dict.fromkeys(named.get(sent, [])))
-                if len(recent) == count:
-                    m.levels = ctx.spine.ordered(set(recent))
-                    break
-            else:
-                m.levels = ctx.spine.ordered(fused or ctx.work_set)
-            continue
-        m.levels = ctx.spine.ordered(fused or ctx.work_set)
+        count = anaphor_count(m, mentions)
+        recent = next((set(named[sent]) for sent in (m.sent, m.sent - 1) if len(set(named[sent])) == count), None)
+        use_recent = count is not None and len(fused) != count and recent is not None
+        m.levels = ctx.spine.ordered(recent if use_recent else (fused or ctx.work_set))

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .mentions import MentionTable, Record
+from .mentions import MentionTable, Record, Sentence
 
 SIDE_TARGETS = {"TECHNIQUE", "DECOMPRESSION", "FINDING", "ARTHRODESIS", "ROOT", "DEVICE", "HARDWARE"}  # a side beside screws is theirs
 OPPOSITE = {"left": "right", "right": "left"}
@@ -76,7 +76,7 @@ def side_headings(table: MentionTable) -> None:
     "Side: Bilateral" sides the unsided work in the fields above it."""
     heading: Record | None = None
     paragraph = -1
-    block: list = []  # the sentences of this paragraph so far
+    block: list[Sentence] = []  # the sentences of this paragraph so far
     for s in table.sentences:
         opening = [w for w in table.words[s.start : s.start + 6] if w.strip()]
         if s.paragraph != paragraph:
@@ -99,7 +99,7 @@ def side_headings(table: MentionTable) -> None:
             _side_unsided(s, heading)
 
 
-def _side_unsided(s, side: Record) -> None:
+def _side_unsided(s: Sentence, side: Record) -> None:
     for m in s.of_kind("TECHNIQUE"):
         if not m.sides and m.affirmed:
             m.sides.add(side.meta["side"])

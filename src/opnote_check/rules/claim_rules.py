@@ -257,29 +257,21 @@ FUSION_ADDONS = ("22632", "22634", "22614")
     "CMS NCCI add-on code edits (AOC 2024-06-03): primaries of 22632, 22634 and 22614",
 )
 def fusion_addon_without_primary(r: Rule, ctx: CheckContext):
+    aoc = ctx.reference.addon_primaries
     for code in FUSION_ADDONS:
-        aoc = ctx.reference.addon_primaries.get(code)
-        if aoc is None or not ctx.claim.has(code) or ctx.claim.has(*aoc.primaries):
+        if code not in aoc or not ctx.claim.has(code) or ctx.claim.has(*aoc[code].primaries):
             continue
-        instead = [
-            other
-            for other in FUSION_ADDONS
-            if other != code and other in ctx.reference.addon_primaries
-            and ctx.claim.has(*ctx.reference.addon_primaries[other].primaries)
-        ]
-        primaries = ", ".join(aoc.primaries)
-        fix = (
-            f"+{code} is paid only beside {primaries}. "
-            + (
-                f"Beside {', '.join(l.code for l in ctx.claim.lines if l.code in ctx.reference.addon_primaries[instead[0]].primaries)} "
-                f"the additional interspace is +{instead[0]}."
-                if instead
-                else "Bill the primary arthrodesis code of the first interspace, or remove the add-on."
-            )
-        )
+        primaries = ", ".join(aoc[code].primaries)
+        # the fusion add-on whose primary the claim does bill ("22630 + 22634": +22632)
+        instead = next((o for o in FUSION_ADDONS if o != code and o in aoc and ctx.claim.has(*aoc[o].primaries)), None)
+        if instead:
+            billed = ", ".join(l.code for l in ctx.claim.lines_for(*aoc[instead].primaries))
+            advice = f"Beside {billed} the additional interspace is +{instead}."
+        else:
+            advice = "Bill the primary arthrodesis code of the first interspace, or remove the add-on."
         yield r.gap(
             f"{_spec(ctx, code)} billed without its primary code ({primaries}).",
-            fix,
+            f"+{code} is paid only beside {primaries}. {advice}",
             at_risk=ctx.at_risk(ctx.units_of(code)),
         )
 
