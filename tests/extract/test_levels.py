@@ -6,7 +6,7 @@ batches added."""
 
 import pytest
 
-from .snippets import TLIF2, TLIF3, expect, sides, techniques
+from .snippets import TLIF2, TLIF3, expect, techniques
 
 
 # 1. Relative and ordinal level references ---------------------------------------------------------
