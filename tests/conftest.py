@@ -58,3 +58,11 @@ def extract(pipeline):
 @pytest.fixture(scope="session")
 def current_reference(current_library):
     return current_library.on(DOS)
+
+
+@pytest.fixture(scope="session")
+def report_of(pipeline, library):
+    """Note text (and optionally a claim) -> the report, as `check` builds it."""
+    from opnote_check.check import build_report
+
+    return lambda text, claim=None: build_report(extract_text(text, pipeline), claim, library, "test")

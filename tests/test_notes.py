@@ -1,6 +1,12 @@
 import pytest
 
-from opnote_check.notes import NoteError, decode_note, read_note
+from opnote_check.notes import NoteError, check_text, decode_note, note_from_bytes, read_note
+
+from notefiles import docx_bytes, pdf_bytes, rtf_bytes
+
+
+def pdf_bytes_of(text: str) -> bytes:
+    return pdf_bytes(text.splitlines())
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,40 @@ def test_read_note_from_path_and_errors(tmp_path):
     big.write_bytes(b"x" * 5_000_000)
     with pytest.raises(NoteError, match="5,000,000 bytes"):
         read_note(str(big))
+
+
+NOTE = "PROCEDURES: Left TLIF L4-L5.\nA left L4-L5 laminotomy for a compressed L5 root."
+
+
+@pytest.mark.parametrize("suffix, make", [(".docx", docx_bytes), (".rtf", rtf_bytes), (".pdf", pdf_bytes_of), (".txt", str.encode)])
+def test_every_note_format_reads_to_the_same_text(suffix, make):
+    text = note_from_bytes(make(NOTE), "op" + suffix)
+    assert [l.strip() for l in text.strip().splitlines()] == NOTE.splitlines()
+
+
+@pytest.mark.parametrize(
+    "suffix, data, reason",
+    [
+        (".docx", b"not a zip", "not a readable .docx"),
+        (".rtf", b"plain words", "not an RTF file"),
+        (".pdf", b"%PDF-1.4 broken", "not a readable PDF"),
+        (".pdf", pdf_bytes([]), "no text layer"),
+    ],
+)
+def test_broken_note_files_are_one_line_errors(suffix, data, reason):
+    with pytest.raises(NoteError, match=reason):
+        note_from_bytes(data, "op" + suffix)
+
+
+def test_rtf_emoji_and_lone_surrogates_become_text():
+    # Word writes an emoji as two \u escapes (a surrogate pair); a lone one is replaced, never an error
+    rtf = b"{\\rtf1\\ansi\\pard Left TLIF L4-L5 \\u-10179?\\u-8704? done.\\par}"
+    assert "\U0001f600" in note_from_bytes(rtf, "op.rtf")
+    assert check_text("TLIF L4-5 \udc00 laminotomy") == "TLIF L4-5 \ufffd laminotomy"
+
+
+def test_read_note_reads_docx_like_batch(tmp_path):
+    path = tmp_path / "op.docx"
+    path.write_bytes(docx_bytes(NOTE))
+    name, text = read_note(str(path))
+    assert name == "op" and text == NOTE

@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from opnote_check.rules import REGISTRY
 from opnote_check.server import create_app, is_loopback
 
+from notefiles import docx_bytes, pdf_bytes, rtf_bytes
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = (ROOT / "fixtures" / "notes" / "demo-tlif.txt").read_text(encoding="utf-8")
 
@@ -96,3 +98,30 @@ def test_note_text_never_logged(client, caplog):
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.5", False)])
 def test_loopback(host, loopback):
     assert is_loopback(host) is loopback
+
+
+def test_render_returns_the_page_result_from_the_templates(client):
+    body = client.post("/api/check", json={"note": DEMO, "lines": "22630 22632 63052 63053-51", "render": True}).json()
+    html = body["html"]
+    assert "class='checklist'" in html and "At L5-S1, please document" in html
+    assert "63053-51 $204.75 ($204.75 at risk)" in html and "<script" not in html
+    assert "render" not in client.post("/api/check", json={"note": DEMO}).json()
+
+
+@pytest.mark.parametrize(
+    "name, data, status, fragment",
+    [
+        ("op.docx", docx_bytes("PROCEDURES: Left TLIF L4-L5."), 200, "PROCEDURES: Left TLIF L4-L5."),
+        ("op.rtf", rtf_bytes("PROCEDURES: Left TLIF L4-L5."), 200, "PROCEDURES: Left TLIF L4-L5."),
+        ("op.pdf", pdf_bytes(["PROCEDURES: Left TLIF L4-L5."]), 200, "PROCEDURES: Left TLIF L4-L5."),
+        ("op.txt", "L4\u2013L5 TLIF".encode("cp1252"), 200, "L4\u2013L5 TLIF"),
+        # must NOT: a broken file is a one-line 422, never a 500
+        ("op.docx", b"not a zip", 422, "not a readable .docx"),
+        ("op.pdf", pdf_bytes([]), 422, "no text layer"),
+    ],
+)
+def test_note_file_upload(client, name, data, status, fragment):
+    response = client.post(f"/api/note?name={name}", content=data)
+    assert response.status_code == status
+    body = response.json()
+    assert fragment in (body.get("text") or body.get("detail"))

@@ -1,7 +1,14 @@
 """Batch: a folder, archive or JSONL of notes plus a claims file -> one report per case.
 
     inputs (streamed) -> check_case() in worker processes -> results.jsonl (one line per case,
-    written as each finishes) -> summary.csv + report.html (+ cases/<id>.html)
+    written as each finishes, with its page cases/<id>.html) -> worklist.write_worklist():
+    summary.csv, gaps.csv, worklist.xlsx, report.html
+
+- Case ids: the file stem by default, or the parent folder, the path, or a regex over the path
+  (`--case-id-from`); two notes with one case id are an error result for both, never one overwriting
+  the other. A claims file is optional (a documentation-only audit).
+- One batch per output folder at a time (a lock file); the driver writes every file, owner-only,
+  so workers on other machines (Dask) never need the output folder.
 
 - Streaming: notes are read one at a time and at most a few per worker are in flight, so memory
   does not grow with the number of notes.
@@ -15,8 +22,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import json
 import multiprocessing
 import os
@@ -32,9 +38,8 @@ from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .claims import Claim
-from .notes import MAX_NOTE_BYTES, NoteError, check_text, decode_note
+from .notes import MAX_NOTE_BYTES, NOTE_SUFFIXES, NoteError, check_text, note_from_bytes
 
-NOTE_SUFFIXES = (".txt", ".docx", ".rtf")
 IN_FLIGHT_PER_WORKER = 4
 RECYCLE_AFTER = 1000
 
@@ -57,8 +62,38 @@ class Item:
 # ---------------------------------------------------------------- reading inputs
 
 
-def _case_id(name: str) -> str:
-    return Path(name).stem
+class CaseIdRule:
+    """Where a note's case id comes from: `stem` (CASE1.txt), `parent` (CASE1/opnote.txt), `path`
+    (the path inside the input without its suffix) or `regex:PATTERN` over that path (the first
+    group, or the whole match). Returns None when the path holds no case id."""
+
+    def __init__(self, spec: str = "stem"):
+        self.spec = spec
+        self.regex = None
+        if spec.startswith("regex:"):
+            try:
+                self.regex = re.compile(spec.removeprefix("regex:"))
+            except re.error as exc:
+                raise BatchError(f"--case-id-from {spec!r}: not a valid regular expression ({exc})") from None
+        elif spec not in ("stem", "parent", "path"):
+            raise BatchError(f"--case-id-from {spec!r}: use stem, parent, path or regex:PATTERN")
+
+    def __call__(self, name: str) -> str | None:
+        path = Path(name.replace("\\", "/"))
+        if self.spec == "stem":
+            return path.stem
+        if self.spec == "parent":
+            return path.parent.name or None
+        inner = path.with_suffix("").as_posix()
+        if self.spec == "path":
+            return inner
+        match = self.regex.search(inner)
+        if not match:
+            return None
+        return match.group(1) if match.groups() else match.group(0)
+
+    def missing(self) -> str:
+        return f"no case id in the path (--case-id-from {self.spec})"
 
 
 def _is_note(name: str) -> bool:
@@ -66,37 +101,46 @@ def _is_note(name: str) -> bool:
     return base.lower().endswith(NOTE_SUFFIXES) and not base.startswith((".", "~$"))
 
 
-def _read_member(name: str, read: Callable[[], bytes], size: int) -> Item:
+def _read_member(name: str, read: Callable[[], bytes], size: int, case_ids: CaseIdRule, names_only: bool) -> Item:
+    case_id = case_ids(name)
+    if case_id is None:
+        return Item(name, name, error=case_ids.missing())
+    if names_only:
+        return Item(case_id, name)
     if size > MAX_NOTE_BYTES:
-        return Item(_case_id(name), name, error=f"note is {size:,} bytes, over the {MAX_NOTE_BYTES:,}-byte limit")
+        return Item(case_id, name, error=f"note is {size:,} bytes, over the {MAX_NOTE_BYTES:,}-byte limit")
     try:
-        return Item(_case_id(name), name, data=read())
+        return Item(case_id, name, data=read())
     except (OSError, zipfile.BadZipFile, tarfile.TarError) as exc:
-        return Item(_case_id(name), name, error=f"cannot read ({exc})")
+        return Item(case_id, name, error=f"cannot read ({exc})")
 
 
-def iter_inputs(path: Path) -> Iterator[Item]:
-    """Every note of a folder (recursive), .zip, .tar(.gz) or JSONL file, one at a time."""
+def iter_inputs(path: Path, case_ids: CaseIdRule | None = None, names_only: bool = False) -> Iterator[Item]:
+    """Every note of a folder (recursive), .zip, .tar(.gz) or JSONL file, one at a time; a note's
+    source is its path inside the input. `names_only` reads case ids and sources, not the notes."""
+    case_ids = case_ids or CaseIdRule()
     if path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.is_file() and _is_note(p.name)):
-            yield _read_member(str(file), file.read_bytes, file.stat().st_size)
+            name = file.relative_to(path).as_posix()
+            yield _read_member(name, file.read_bytes, file.stat().st_size, case_ids, names_only)
     elif path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.is_dir() and _is_note(info.filename):
-                    yield _read_member(info.filename, lambda info=info: archive.read(info), info.file_size)
+                    yield _read_member(info.filename, lambda info=info: archive.read(info), info.file_size, case_ids, names_only)
     elif path.name.lower().endswith((".tar.gz", ".tgz", ".tar")):
         with tarfile.open(path, "r:*") as archive:
             for member in archive:
                 if member.isfile() and _is_note(member.name):
-                    yield _read_member(member.name, lambda m=member: archive.extractfile(m).read(), member.size)
-    elif path.suffix.lower() in (".jsonl", ".ndjson"):
+                    read = lambda m=member: archive.extractfile(m).read()  # noqa: E731
+                    yield _read_member(member.name, read, member.size, case_ids, names_only)
+    elif path.suffix.lower() in (".jsonl", ".ndjson"):  # the case id is the line's own
         with path.open("r", encoding="utf-8-sig", errors="replace") as lines:
             for lineno, line in enumerate(lines, 1):
                 if line.strip():
                     yield _jsonl_item(line, f"{path.name}:{lineno}")
     elif path.is_file() and _is_note(path.name):
-        yield _read_member(str(path), path.read_bytes, path.stat().st_size)
+        yield _read_member(path.name, path.read_bytes, path.stat().st_size, case_ids, names_only)
     else:
         raise BatchError(f"{path}: not a folder, .zip, .tar.gz or .jsonl of notes")
 
@@ -137,24 +181,7 @@ def note_text(item: Item) -> str:
         if len(item.text.encode("utf-8", errors="replace")) > MAX_NOTE_BYTES:
             raise NoteError(f"note is over the {MAX_NOTE_BYTES:,}-byte limit")
         return check_text(item.text, item.case_id)
-    suffix = Path(item.source).suffix.lower()
-    data = item.data or b""
-    if suffix == ".docx":
-        from docx import Document
-
-        try:
-            doc = Document(io.BytesIO(data))
-        except Exception as exc:  # python-docx raises several types for a broken file
-            raise NoteError(f"not a readable .docx ({type(exc).__name__})") from None
-        return check_text("\n".join(p.text for p in doc.paragraphs), item.case_id)
-    if suffix == ".rtf":
-        from striprtf.striprtf import rtf_to_text
-
-        raw = decode_note(data, item.case_id)
-        if not raw.lstrip().startswith("{\\rtf"):
-            raise NoteError("not an RTF file")
-        return check_text(rtf_to_text(raw, errors="ignore"), item.case_id)
-    return decode_note(data, item.case_id)
+    return note_from_bytes(item.data or b"", item.source, item.case_id)
 
 
 # ---------------------------------------------------------------- the per-case function
@@ -173,14 +200,18 @@ def _worker_state(patterns: str | None) -> dict:
 
 
 def case_html(case_id: str) -> str:
-    """The case's own HTML report, relative to the output folder."""
-    return f"cases/{re.sub(r'[^A-Za-z0-9._-]+', '_', case_id)[:120] or 'case'}.html"
+    """The case's own HTML report, relative to the output folder: a readable prefix plus a hash of
+    the whole id, so ids that differ only in characters a file name drops ('a/b', 'a_b') never share
+    a page."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id)[:60].strip("._") or "case"
+    return f"cases/{stem}-{hashlib.sha256(case_id.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}.html"
 
 
-def check_case(item: Item, claim: dict | None, patterns: str | None = None, html_dir: str | None = None,
-               qp: bool = False) -> dict:
-    """One case, plain data in and out: returns {"case_id", "line", "status"} where line is the JSON
-    report (one line). Never raises for a bad note. (summary.csv is built from results.jsonl.)"""
+def check_case(item: Item, claim: dict | None, patterns: str | None = None, pages: bool = True,
+               qp: bool = False, claims_given: bool = True) -> dict:
+    """One case, plain data in and out: {"case_id", "line", "status", "html"} where line is the JSON
+    report (one line) and html the case's page (None without a readable note). Never raises for a
+    bad note, and writes nothing: the driver writes every file."""
     from .check import build_report
     from .extract import extract_text
 
@@ -194,23 +225,23 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, html
         report = _error_report(item.case_id, str(exc).removeprefix(f"{item.case_id}: "), state)
     else:
         report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id, qp)
-        if the_claim is None:
+        if the_claim is None and claims_given:
             report = report.model_copy(update={"input_issue": "no claim lines for this case (documentation rules only)"})
     body = report.model_dump(mode="json")
     body["source"] = item.source
-    html_file = None
-    if html_dir is not None and text is not None:
+    html = None
+    if pages and text is not None:
         from .render.html import render_html
 
-        html_file = case_html(item.case_id)
-        Path(html_dir, html_file).write_text(render_html(report, text), encoding="utf-8")
-    return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "status": report.status}
+        html = render_html(report, text, back="../report.html")
+    return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "status": report.status, "html": html}
 
 
 def missing_note_result(case_id: str, claim: dict, patterns: str | None) -> dict:
     lines = Claim.model_validate(claim).model_dump()["lines"]
     report = _error_report(case_id, "claim has no note", _worker_state(patterns), billed_lines=lines)
-    return {"case_id": case_id, "line": json.dumps(report.model_dump(mode="json"), ensure_ascii=False), "status": "error"}
+    return {"case_id": case_id, "line": json.dumps(report.model_dump(mode="json"), ensure_ascii=False), "status": "error",
+            "html": None}
 
 
 def _error_report(case_id: str, error: str, state: dict, **fields):
@@ -219,41 +250,6 @@ def _error_report(case_id: str, error: str, state: dict, **fields):
     provenance = Provenance(tool_version=__version__, patterns_version=state["pipeline"].patterns.version,
                             reference_release=state["reference"].on().release)
     return Report(case_id=case_id, status="error", error=error, provenance=provenance, **fields)
-
-
-SUMMARY_FIELDS = [
-    "case_id", "status", "errors", "warnings", "billed_63052", "billed_63053", "supported_63052",
-    "supported_63053", "documented_63052", "documented_63053", "amount_billed", "amount_at_risk", "amount_unbilled",
-    "verdicts", "issue", "html",
-]
-
-
-def summary_row(body: dict, html_file: str | None) -> dict:
-    billed = Counter()
-    for line in body.get("billed_lines") or []:
-        billed[line["code"]] += line["units"]
-    supported = Counter({l["code"]: l["units"] for l in body.get("supported_lines") or []})
-    documented = Counter({l["code"]: l["units"] for l in body.get("documented_lines") or []})
-    noted = body.get("status") != "error"
-    gaps = body.get("gaps") or []
-    return {
-        "case_id": body.get("case_id"),
-        "status": body.get("status"),
-        "errors": " ".join(g["rule"] for g in gaps if g["severity"] == "error"),
-        "warnings": " ".join(g["rule"] for g in gaps if g["severity"] == "warning"),
-        "billed_63052": billed["63052"] if body.get("billed_lines") is not None else "",
-        "billed_63053": billed["63053"] if body.get("billed_lines") is not None else "",
-        "supported_63052": supported["63052"] if noted else "",
-        "supported_63053": supported["63053"] if noted else "",
-        "documented_63052": documented["63052"] if noted else "",
-        "documented_63053": documented["63053"] if noted else "",
-        "amount_billed": f"{sum(l.get('amount') or 0 for l in body.get('billed_lines') or []):.2f}",
-        "amount_at_risk": f"{body.get('amount_at_risk') or 0:.2f}",
-        "amount_unbilled": f"{body.get('amount_unbilled') or 0:.2f}",
-        "verdicts": " ".join(f"{s['interspace']}={s.get('verdict', '')}" for s in body.get("segments") or []),
-        "issue": body.get("error") or body.get("input_issue") or "",
-        "html": html_file or "",
-    }
 
 
 # ---------------------------------------------------------------- claims and bookkeeping on disk
@@ -271,7 +267,7 @@ class CaseIndex:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE lines (case_id TEXT, line TEXT, date TEXT, whole INTEGER, diagnoses TEXT);"
             "CREATE INDEX lines_case ON lines (case_id);"
-            "CREATE TABLE seen (case_id TEXT PRIMARY KEY);"
+            "CREATE TABLE seen (case_id TEXT PRIMARY KEY, notes INTEGER);"
             "CREATE TABLE done (case_id TEXT PRIMARY KEY);"
         )
 
@@ -302,12 +298,15 @@ class CaseIndex:
     def claimed_cases(self) -> Iterator[str]:
         return (row[0] for row in self.db.execute("SELECT DISTINCT case_id FROM lines ORDER BY case_id"))
 
-    def mark_seen(self, case_id: str) -> bool:
-        """False when the case id was seen before (a duplicate)."""
-        return self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (case_id,)).rowcount == 1
+    def count_notes(self, case_ids: Iterable[str]) -> None:
+        """How many notes of the input carry each case id (a first pass over the names only)."""
+        self.db.executemany("INSERT INTO seen VALUES (?, 1) ON CONFLICT(case_id) DO UPDATE SET notes = notes + 1",
+                            ((c,) for c in case_ids))
+        self.db.commit()
 
-    def was_seen(self, case_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM seen WHERE case_id = ?", (case_id,)).fetchone() is not None
+    def notes_for(self, case_id: str) -> int:
+        row = self.db.execute("SELECT notes FROM seen WHERE case_id = ?", (case_id,)).fetchone()
+        return row[0] if row else 0
 
     def mark_done(self, case_id: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO done VALUES (?)", (case_id,))
@@ -411,16 +410,54 @@ def _dask(tasks: Iterable[tuple], workers: int, scheduler: str | None) -> Iterat
 # ---------------------------------------------------------------- the batch
 
 
+class OutputLock:
+    """One batch per output folder: an exclusive lock on <out>/.lock, held for the whole run and
+    released by the system if the process dies."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> "OutputLock":
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise BatchError(f"{self.path.parent}: another batch (pid {holder}) is writing here; wait for it or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
 @dataclass
 class BatchSummary:
     cases: int
     skipped: int
     counts: Counter
+    claims_without_notes: int = 0
+    notes_without_claims: int = 0
+
+
+def _private_dir(path: Path) -> None:
+    """Create a folder owner-only (0700); an existing folder the user chose keeps its mode."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
 
 
 def run_batch(
     input_path: Path,
-    claims_path: Path,
+    claims_path: Path | None,
     out_dir: Path,
     workers: int = 0,
     resume: bool = False,
@@ -429,93 +466,77 @@ def run_batch(
     patterns: str | None = None,
     progress: Callable[[int], None] | None = None,
     qp: bool = False,
+    case_id_from: str = "stem",
+    only_claims_with_notes: bool = False,
 ) -> BatchSummary:
+    """Check every note of the input (against its claim, when a claims file is given) into out_dir."""
     from .claims import ClaimError
+    from .worklist import write_private, write_worklist
 
+    case_ids = CaseIdRule(case_id_from)
     if not input_path.exists():
         raise BatchError(f"{input_path}: no such file or folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "cases").mkdir(exist_ok=True)
-    results = out_dir / "results.jsonl"
-    if results.exists() and results.stat().st_size and not resume:
-        raise BatchError(f"{results} exists: add --resume to finish it, or choose another --out")
-    index = CaseIndex(out_dir / ".cases.sqlite")
-    try:
-        try:
-            index.load_claims(claims_path)
-        except ClaimError as exc:
-            raise BatchError(str(exc)) from None
-        if resume:
-            for case_id in finished_cases(results):
-                index.mark_done(case_id)
-        workers = workers or os.cpu_count() or 1
-        _worker_state(patterns)  # a broken pattern file stops the batch before any work
-        skipped = 0
-
-        def tasks() -> Iterator[tuple]:
-            nonlocal skipped
-            for n, item in enumerate(iter_inputs(input_path)):
-                if not index.mark_seen(item.case_id):
-                    item = Item(f"{item.case_id}#{n}", item.source, error=f"duplicate case id {item.case_id!r}")
-                    index.mark_seen(item.case_id)
-                if index.is_done(item.case_id):
-                    skipped += 1
-                    continue
-                yield (item, index.claim(item.case_id), patterns, str(out_dir), qp)
-
-        writer = ResultsWriter(results)
+    _private_dir(out_dir)
+    with OutputLock(out_dir):
+        _private_dir(out_dir / "cases")
+        results = out_dir / "results.jsonl"
+        if results.exists() and results.stat().st_size and not resume:
+            raise BatchError(f"{results} exists: add --resume to finish it, or choose another --out")
+        index = CaseIndex(out_dir / ".cases.sqlite")
         counts: Counter = Counter()
+        skipped = without_notes = 0
         try:
-            stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
-            for result in stream:
-                writer.write(result["line"])
-                counts[result["status"]] += 1
-                if progress:
-                    progress(1)
-            for case_id in index.claimed_cases():
-                if case_id and not index.was_seen(case_id) and not index.is_done(case_id):
-                    result = missing_note_result(case_id, index.claim(case_id), patterns)
+            if claims_path is not None:
+                try:
+                    index.load_claims(claims_path)
+                except ClaimError as exc:
+                    raise BatchError(str(exc)) from None
+            index.count_notes(item.case_id for item in iter_inputs(input_path, case_ids, names_only=True))
+            if resume:
+                for case_id in finished_cases(results):
+                    index.mark_done(case_id)
+            workers = workers or os.cpu_count() or 1
+            _worker_state(patterns)  # a broken pattern file stops the batch before any work
+
+            def tasks() -> Iterator[tuple]:
+                nonlocal skipped
+                for item in iter_inputs(input_path, case_ids):
+                    if index.is_done(item.case_id):
+                        skipped += 1
+                        continue
+                    notes = index.notes_for(item.case_id)
+                    if notes > 1 and item.error is None:
+                        item = Item(item.case_id, item.source,
+                                    error=f"{notes} notes have case id {item.case_id!r}; give each its own (--case-id-from)")
+                    claim = index.claim(item.case_id) if item.error is None else None
+                    yield (item, claim, patterns, True, qp, claims_path is not None)
+
+            writer = ResultsWriter(results)
+            try:
+                stream = _dask(tasks(), workers, scheduler) if engine == "dask" else _local(tasks(), workers)
+                for result in stream:
+                    if result["html"] is not None:
+                        write_private(out_dir / case_html(result["case_id"]), result["html"])
                     writer.write(result["line"])
-                    counts["error"] += 1
+                    counts[result["status"]] += 1
                     if progress:
                         progress(1)
+                for case_id in index.claimed_cases():
+                    if case_id and not index.notes_for(case_id) and not index.is_done(case_id):
+                        without_notes += 1
+                        if only_claims_with_notes:
+                            continue
+                        result = missing_note_result(case_id, index.claim(case_id), patterns)
+                        writer.write(result["line"])
+                        counts["error"] += 1
+                        if progress:
+                            progress(1)
+            finally:
+                writer.close()
+                if results.exists():
+                    os.chmod(results, 0o600)
+                    totals = write_worklist(results, out_dir, not only_claims_with_notes, without_notes)
         finally:
-            writer.close()
-    finally:
-        index.close()
-    write_summary(results, out_dir)
-    return BatchSummary(cases=sum(counts.values()), skipped=skipped, counts=counts)
-
-
-WORST_CASES = 500  # report.html lists this many cases, the most severe first; summary.csv has all
-
-
-def write_summary(results: Path, out_dir: Path) -> None:
-    """summary.csv (every case) and report.html (totals, counts per rule, the worst cases first)
-    from results.jsonl, streamed; both written atomically."""
-    import heapq
-
-    from .render.batch_html import BatchTotals, render_batch_report
-
-    totals = BatchTotals()
-    heap: list = []
-    tmp_csv = out_dir / "summary.csv.tmp"
-    with results.open("r", encoding="utf-8") as lines, tmp_csv.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS)
-        out.writeheader()
-        for n, line in enumerate(lines):
-            body = json.loads(line)
-            html = case_html(body["case_id"])
-            row = summary_row(body, html if (out_dir / html).exists() else None)
-            out.writerow(row)
-            totals.add(row)
-            key = (len(row["errors"].split()), float(row["amount_at_risk"]), len(row["warnings"].split()), -n)
-            if len(heap) < WORST_CASES:
-                heapq.heappush(heap, (key, row))
-            elif key > heap[0][0]:
-                heapq.heapreplace(heap, (key, row))
-    os.replace(tmp_csv, out_dir / "summary.csv")
-    ranked = [row for _, row in sorted(heap, key=lambda kr: kr[0], reverse=True)]
-    tmp_html = out_dir / "report.html.tmp"
-    tmp_html.write_text(render_batch_report(totals, ranked), encoding="utf-8")
-    os.replace(tmp_html, out_dir / "report.html")
+            index.close()
+    return BatchSummary(cases=sum(counts.values()), skipped=skipped, counts=counts,
+                        claims_without_notes=totals.claims_without_notes, notes_without_claims=totals.notes_without_claims)

@@ -257,8 +257,10 @@ class Engine(str, Enum):
 @app.command()
 def batch(
     input: Annotated[Path, typer.Argument(help="Folder of notes (.txt, .docx, .rtf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
-    claims: Annotated[Path, typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers,date_of_service,diagnoses), JSON / JSONL, X12 837P or FHIR R4.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder: results.jsonl, summary.csv, report.html, cases/.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: results.jsonl, summary.csv, gaps.csv, worklist.xlsx, report.html, cases/.")],
+    claims: Annotated[Optional[Path], typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers,date_of_service,diagnoses), JSON / JSONL, X12 837P or FHIR R4. Without it: a documentation-only audit.")] = None,
+    case_id_from: Annotated[str, typer.Option("--case-id-from", metavar="stem|parent|path|regex:PATTERN", help="Where a note's case id comes from: the file stem (CASE1.txt), its folder (CASE1/opnote.txt), its path, or a regex over the path (first group).")] = "stem",
+    only_claims_with_notes: Annotated[bool, typer.Option("--only-claims-with-notes", help="Leave out claims with no note in the input (a partial scan); they are still counted.")] = False,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes (default: all cores).")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Skip cases already in results.jsonl and finish the batch.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="local process pool, or a Dask cluster.")] = Engine.local,
@@ -271,6 +273,7 @@ def batch(
     from .patterns import PatternError
 
     interactive = sys.stderr.isatty()
+    options = dict(qp=qp, case_id_from=case_id_from, only_claims_with_notes=only_claims_with_notes)
     try:
         if interactive:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -288,15 +291,23 @@ def batch(
                     bar.update(task, rate=f"{speed:.1f} notes/s" if speed else "")
 
                 summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
-                                    str(patterns) if patterns else None, advance, qp=qp)
+                                    str(patterns) if patterns else None, advance, **options)
         else:
             summary = run_batch(input, claims, out, workers, resume, engine.value, scheduler,
-                                str(patterns) if patterns else None, qp=qp)
+                                str(patterns) if patterns else None, **options)
     except (BatchError, PatternError) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: finished cases are kept in {out}/results.jsonl; run the same command with --resume to finish.", err=True)
+        raise typer.Exit(130)
     counts = ", ".join(f"{n} {k}" for k, n in sorted(summary.counts.items())) or "nothing new"
     skipped = f" ({summary.skipped} already done)" if summary.skipped else ""
-    typer.echo(f"{summary.cases} cases checked{skipped}: {counts}. Results in {out}/", err=not interactive)
+    extra = ""
+    if claims is not None:
+        listed = "not listed" if only_claims_with_notes else "listed as errors"
+        extra = f" Claims with no note: {summary.claims_without_notes} ({listed}); notes with no claim: {summary.notes_without_claims}."
+    typer.echo(f"{summary.cases} cases checked{skipped}: {counts}.{extra} Results in {out}/ (report.html, worklist.xlsx)",
+               err=not interactive)
 
 
 @app.command()

@@ -143,6 +143,7 @@ class Extraction(_Model):
     unattributed_decompression: list[Evidence] = []
     vague_cues: list[Evidence] = []
     mentions: list[Mention] = []
+    surgeon: str | None = None  # the SURGEON: heading's line, as written
 
     def supported_units(self) -> dict[str, int]:
         units = {"63052": 0, "63053": 0}
@@ -231,6 +232,7 @@ class Report(_Model):
     indications: list[Indication] = []
     unattributed_decompression: list[Evidence] = []
     vague_cues: list[Evidence] = []
+    surgeon: str | None = None
     provenance: Provenance
     spans: list[Mention] = []
     error: str | None = None

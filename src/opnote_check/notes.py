@@ -1,13 +1,19 @@
 """Reading a note: bytes in, text out, or a one-line NoteError that says why not.
 
-Offsets in every report index the text returned here, so nothing is rewritten:
-line ends (CRLF) and spacing stay as dictated. A UTF-8 byte order mark is dropped.
+Plain text (.txt, UTF-8 or Windows-1252), Word (.docx, python-docx), RTF (striprtf) and PDFs with
+a text layer (pypdf) are read the same way everywhere: check, extract, the page's file drop and
+batch. Offsets in every report index the text returned here, so nothing is rewritten: line ends
+(CRLF) and spacing stay as dictated. A UTF-8 byte order mark is dropped; UTF-16 surrogates that
+pair up become their character and a lone one U+FFFD (RTF writes emoji as two \\u escapes).
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
+
+NOTE_SUFFIXES = (".txt", ".docx", ".rtf", ".pdf")
 
 MAX_NOTE_BYTES = 1_000_000
 """A dictated operative note is 2-20 KB; a megabyte is a paste gone wrong or not a note."""
@@ -35,13 +41,52 @@ def decode_note(data: bytes, name: str = "note", max_bytes: int = MAX_NOTE_BYTES
     return check_text(text, name)
 
 
-def check_text(text: str, name: str = "note") -> str:
+def check_text(text: str, name: str = "note", max_chars: int = MAX_NOTE_BYTES) -> str:
+    if len(text) > max_chars:
+        raise NoteError(f"{name}: note is over the {max_chars:,}-character limit")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if not text.strip():
         raise NoteError(f"{name}: note is empty")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > max(8, len(text) // 100):
         raise NoteError(f"{name}: not a text note (control characters)")
     return text
+
+
+def note_from_bytes(data: bytes, filename: str, name: str = "note") -> str:
+    """A note file's text, told apart by its suffix (.docx, .rtf, .pdf; anything else is text)."""
+    suffix = Path(filename).suffix.lower()
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(f"{name}: note is {len(data):,} bytes, over the {MAX_NOTE_BYTES:,}-byte limit")
+    if suffix == ".docx":
+        from docx import Document
+
+        try:
+            doc = Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several types for a broken file
+            raise NoteError(f"{name}: not a readable .docx ({type(exc).__name__})") from None
+        return check_text("\n".join(p.text for p in doc.paragraphs), name)
+    if suffix == ".rtf":
+        from striprtf.striprtf import rtf_to_text
+
+        raw = decode_note(data, name)
+        if not raw.lstrip().startswith("{\\rtf"):
+            raise NoteError(f"{name}: not an RTF file")
+        return check_text(rtf_to_text(raw, errors="ignore"), name)
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+            raise NoteError(f"{name}: not a readable PDF ({type(exc).__name__})") from None
+        if not text.strip():
+            raise NoteError(f"{name}: the PDF has no text layer (a scan?); export the note as text")
+        return check_text(text, name)
+    return decode_note(data, name)
 
 
 def read_note(source: str, max_bytes: int = MAX_NOTE_BYTES) -> tuple[str, str]:
@@ -61,4 +106,4 @@ def read_note(source: str, max_bytes: int = MAX_NOTE_BYTES) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise NoteError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return path.stem, decode_note(data, source, max_bytes)
+    return path.stem, note_from_bytes(data, path.name, source)

@@ -132,6 +132,8 @@ class ContextRuleSpec(_Rule):
 
 class SectionRuleSpec(_Rule):
     category: str
+    # the heading's text is a header field of the note (the surgeon for the batch worklist)
+    header_field: Literal["surgeon"] | None = None
 
     @model_validator(mode="after")
     def _known_category(self) -> "SectionRuleSpec":

@@ -284,9 +284,13 @@ def build_pipeline(patterns: PatternSet) -> Language:
     nlp.add_pipe("opnote_sentences")
     sectionizer = nlp.add_pipe(
         "medspacy_sectionizer",
-        config={"rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None},
+        config={"rules": None, "require_start_line": False, "span_attrs": None, "input_span_type": None},  # the rules anchor themselves (patterns/sections.json)
     )
-    sectionizer.add([SectionRule(literal=s.literal, category=s.category, pattern=s.pattern) for s in patterns.sections])
+    sectionizer.add([
+        SectionRule(literal=s.literal, category=s.category, pattern=s.pattern,
+                    metadata={"header_field": s.header_field} if s.header_field else None)
+        for s in patterns.sections
+    ])
     nlp.add_pipe("opnote_levels", config={"lexicon": patterns.lexicon.model_dump(mode="json")})
     matcher = nlp.add_pipe(
         "medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP}

@@ -1,7 +1,8 @@
 """The scribe page and JSON API (FastAPI). Local by default; note text is never logged.
 
     GET  /            the page: paste a note (and planned claim lines), press Check
-    POST /api/check   {"note", "lines"?, "claim"?, "case_id"?, "highlight"?} -> the §4 report
+    POST /api/check   {"note", "lines"?, "claim"?, "case_id"?, "highlight"?, "render"?} -> the §4 report
+    POST /api/note    a note file as the body (?name=op.docx) -> {"name", "text"}
     GET  /api/rules   the rule catalogue
     GET  /healthz     liveness
     GET  /docs        OpenAPI docs (Swagger UI served from the local swagger-ui-bundle package)
@@ -26,8 +27,8 @@ from . import __version__
 from .check import build_report
 from .claims import Claim, ClaimError, claim_from_object, claim_from_specs
 from .extract import extract_text
-from .notes import NoteError, check_text
-from .render.html import highlight_note
+from .notes import NoteError, check_text, note_from_bytes
+from .render.html import highlight_note, render_page_result
 from .rules import catalogue
 
 MAX_BODY_BYTES = 1_000_000
@@ -49,6 +50,7 @@ class CheckRequest(BaseModel):
     claim: dict[str, Any] | None = Field(default=None, description='A claim object: {"case_id", "lines": [{"code", "units", "modifiers"}]}.')
     case_id: str | None = None
     highlight: bool = Field(default=False, description="Also return the note as escaped HTML with every span highlighted.")
+    render: bool = Field(default=False, description="Also return the scribe page's result as HTML ('html'), rendered by the server's templates.")
 
 
 class BodyLimit:
@@ -186,7 +188,19 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
         body = report.model_dump(mode="json")
         if req.highlight:
             body["note_html"] = highlight_note(text, report)
+        if req.render:
+            body["html"] = render_page_result(report, text)
         return JSONResponse(body)
+
+    @app.post("/api/note")
+    async def note_file(request: Request, name: str = "note.txt") -> JSONResponse:
+        """A note file's text (.txt, .docx, .rtf, .pdf), as the page's file drop sends it: the raw
+        file as the request body, its name in `name`."""
+        try:
+            text = note_from_bytes(await request.body(), name, "file")
+        except NoteError as exc:
+            return JSONResponse({"detail": str(exc).removeprefix("file: ")}, status_code=422)
+        return JSONResponse({"name": name, "text": text})
 
     return app
 

@@ -180,3 +180,40 @@ ANAPHORA = [
 @pytest.mark.parametrize("text, expected", ANAPHORA)
 def test_counted_anaphora(extract, text, expected):
     assert {k: sorted(v) for k, v in techniques(extract(text)).items()} == {k: sorted(v) for k, v in expected.items()}
+
+
+# Round 11 (ig, ih): numbered narrative steps, a level right after its technique, repeat sides ------
+ROUND11 = [
+    # a numbered narrative whose steps run on: the step's level holds for its own later sentences
+    ("PROCEDURES:\n1. TLIF L4-L5.\n2. Decompression L3-L4.\n\nPROCEDURE:\n1. Prone, padded. Time out.\n"
+     "2. Exposure L3 to L5. Fluoro confirmed levels.\n3. L3-L4: bilateral laminotomies of the inferior L3 and "
+     "superior L4 laminae. Flavum thick. Bilateral medial facetectomies (undercutting) were done.\n"
+     "4. L4-L5 left: complete left facetectomy. The traversing L5 root was compressed.\n",
+     {"L3-L4": ["laminotomy", "facetectomy"], "L4-L5": ["facetectomy"]}),
+    # the level right after the technique, in its own clause of a procedure line
+    ("Operation: Right-sided TLIF L4/5; bilateral undercutting laminotomy L3/4 without fusion at that level.",
+     {"L3-L4": ["laminotomy"]}),
+    ("PROCEDURE: TLIF L4-5; foraminotomy L5-S1.", {"L5-S1": ["foraminotomy"]}),
+    # must NOT: a level that only comes later in a long clause still belongs to the next step
+    ("TLIF L4-5 and L5-S1. First at L4-5 a left laminotomy; then the facet was taken down at L5-S1 for the cage.",
+     {"L4-L5": ["laminotomy"], "L5-S1": ["facetectomy"]}),
+    # a level that "is not part of this fusion" is not where the narrative is
+    ("PROCEDURE: TLIF L5-S1. We palpated the L4-5 facet capsules, since L4-5 is not part of this fusion; no work "
+     "was done at L4-5.\n\nThe Gill laminectomy was then performed at L5.", {"L5-S1": ["laminectomy"]}),
+    # the screws are what is repeated: the decompression is not copied to their level
+    ("TLIF L5-S1. A right L5-S1 hemilaminotomy was made. The left L5 and S1 screws were placed in the same manner.",
+     {"L5-S1": ["laminotomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", ROUND11)
+def test_round11_level_language(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)
+
+
+def test_a_repeat_with_its_own_side_takes_that_side(extract):
+    text = (TLIF2 + "At L4-L5 a complete facetectomy was done on the left and the contralateral facet was undercut. "
+            "L5-S1 was then addressed in a similar manner, again from the left.")
+    from .snippets import sides
+
+    assert sides(extract(text)) == {"L4-L5": "bilateral", "L5-S1": "left"}

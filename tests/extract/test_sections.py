@@ -80,3 +80,32 @@ def test_headings_joined_by_a_slash(extract, heading, is_history):
 )
 def test_procedure_abbreviation_and_dated_stage(extract, text, expected):
     assert {k: sorted(v) for k, v in techniques(extract(text)).items()} == expected
+
+
+# Round 11: headings inside a one-paragraph note ------------------------------------------------------
+def test_all_caps_headings_after_a_full_stop_start_sections(extract):
+    text = ("OP NOTE 03/04/2026. PREOP/POSTOP DX: L5-S1 foraminal stenosis (MRI: left foraminal osteophyte). "
+            "PROCEDURE: TLIF L5-S1; left L5-S1 foraminotomy. DESCRIPTION: prone; at L5-S1 a left foraminotomy was made.")
+    seg = extract(text).segments[0]
+    assert seg.interspace == "L5-S1" and seg.findings == []  # the diagnosis line is no intraoperative finding
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # must NOT: an inline imaging label, or a capitalised word that is no heading, starts no section
+        "PROCEDURE: TLIF L4-5. Failed PT. MRI 07/2025: stenosis. At L4-5 a left laminotomy was made for a compressed L5 root.",
+        "PROCEDURE: TLIF L4-5. At L4-5 a left laminotomy was made. Note: the L5 root was compressed by a thick flavum.",
+    ],
+)
+def test_inline_labels_are_not_headings(extract, text):
+    seg = extract(text).segments[0]
+    assert seg.techniques == ["laminotomy"] and seg.findings
+
+
+def test_a_finding_in_a_semicolon_sentence_stays_at_its_level(extract):
+    text = ("PROCEDURE: TLIF L4-5 and L5-S1. DESCRIPTION: exposure; L3-4 capsules preserved; at L4-5 complete "
+            "laminectomy w/ burr, ligamentum flavum markedly hypertrophied w/ compression of the sac; at L5-S1 R "
+            "complete facetectomy as the TLIF window, cage placed; then L L5-S1 foraminotomy.")
+    findings = {s.interspace: bool(s.findings) for s in extract(text).segments}
+    assert findings == {"L4-L5": True, "L5-S1": False}

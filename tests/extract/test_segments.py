@@ -86,3 +86,19 @@ def test_decompression_done_at_an_earlier_stage_is_not_today(extract):
             "that operative report; no decompression was done at today's operation.")
     seg = next(s for s in extract(text).segments if s.interspace == "L4-L5")
     assert seg.prep_only is True
+
+
+# Round 11: a state left by the first stage; a facet "being excised" --------------------------------
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Stage 2. TLIF L3-4 and L4-5. Canal widely decompressed from Stage 1 at L3-4 and L4-5. L3-4: left facetectomy "
+         "only to open the transforaminal window for the cage.", {"L3-L4": ["facetectomy"]}),
+        ("TLIF L4-5 and L5-S1 from the left, the left L4-5 and L5-S1 facet joints being excised in their entirety.",
+         {"L4-L5": ["facetectomy"], "L5-S1": ["facetectomy"]}),
+        # must NOT: decompression done today, after the first stage
+        ("Stage 2. TLIF L4-5. The L4-5 canal was decompressed today with a left laminotomy.", {"L4-L5": ["laminotomy"]}),
+    ],
+)
+def test_round11_states_and_phrasings(extract, text, expected):
+    assert techniques(extract(text)) == expected

@@ -80,3 +80,18 @@ MORE_SIDES = [
 @pytest.mark.parametrize("text, interspace, laterality", MORE_SIDES)
 def test_more_sides(extract, text, interspace, laterality):
     assert sides(extract(text)).get(interspace) == laterality
+
+
+# Round 11: a side word before a qualified technique; "didn't" negates the side's work ---------------
+ROUND11_SIDES = [
+    ("PROCEDURE: TLIF L5-S1. At L5-S1 R complete facetectomy as the TLIF window; then L L5-S1 foraminotomy.", "L5-S1", "bilateral"),
+    ("PROCEDURE: TLIF L4-5. Complete left L4-5 facetectomy. The right side, I didn't decompress the right side.", "L4-L5", "left"),
+    ("PROCEDURE: TLIF L4-5. Complete left L4-5 facetectomy. We did not decompress the right side.", "L4-L5", "left"),
+    # must NOT: a capital R that is no side
+    ("PROCEDURE: TLIF L4-5. Left L4-5 laminotomy. Grade R complete facetectomy was not done.", "L4-L5", "left"),
+]
+
+
+@pytest.mark.parametrize("text, interspace, laterality", ROUND11_SIDES)
+def test_round11_sides(extract, text, interspace, laterality):
+    assert sides(extract(text)).get(interspace) == laterality

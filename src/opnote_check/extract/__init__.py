@@ -10,6 +10,7 @@
     same_session, co_surgeon, supported_lines
     with_verdicts     one verdict per segment: documented, needs_query or not_billable
     indications       the pathology named per interspace (diagnosis, indications, findings)
+    header_field      who operated (the SURGEON: heading), for the batch worklist
 
 Each stage reads what the stages before it produced and adds to the records' typed fields; none
 reaches back.
@@ -26,6 +27,7 @@ from ..levels import BindingWords
 from ..models import Extraction
 from ..spine import Spine
 from .arthrodesis import read_arthrodesis
+from .header import header_field
 from .levels import assign_levels, resolve_anaphora
 from .mentions import MentionTable, Record, read_mentions
 from .indications import indications
@@ -82,6 +84,7 @@ class Extractor:
             unattributed_decompression=unattributed,
             vague_cues=[m.evidence("vague") for m in mentions if m.kind == "VAGUE" and m.is_work],
             mentions=[m.public() for m in mentions],
+            surgeon=header_field(doc, "surgeon"),
         )
 
 

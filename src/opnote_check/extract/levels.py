@@ -205,6 +205,8 @@ def _bound_group(m: Record, groups: list[LevelGroup], s: Sentence, ctx: LevelCon
             plain = [w for w in plain if w not in ("cage", "cages", "interbody", "fusion")]
         if not blocked and before_level in ctx.words_for.object_of and len(plain) <= 8 and all(w in ctx.words_for.skip_forward or w in ctx.words_for.object_of for w in plain):
             return g
+        if g.tstart == m.tend:  # the level right after the technique: "bilateral laminotomy L3-4"
+            return g
     k = bisect_right(groups, m.tstart, key=lambda g: g.tend)  # the groups ending before m
     if k and m.tstart - groups[k - 1].tend <= MAX_BINDING_GAP:  # backward: "L4-5 laminotomy", "L4-5: left laminotomy ..."
         g = groups[k - 1]
@@ -219,7 +221,7 @@ def _per_level_list(s: Sentence, groups: dict[int, list[LevelGroup]], ctx: Level
     opening = 0
     for clause, gs in groups.items():
         start = ctx.clause_start.get(clause, gs[0].tstart)
-        lead = [w for w in ctx.words[start : gs[0].tstart] if w.strip() and w not in (",", "and", "-", "at", ":")]
+        lead = [w for w in ctx.words[start : gs[0].tstart] if w.strip() and w not in (",", ";", "and", "-", "at", ":")]
         opening += not lead
     return opening >= 2
 
@@ -336,8 +338,14 @@ def resolve(
     if m.kind == "FINDING" and cl:
         # a finding stated for several levels holds at each of them -- but in a list of per-level
         # facts ("L3-4 mild stenosis, L4-5 severe stenosis, L5-S1 normal disc") at its own only
-        if m.clause in cl and here_levels.per_level_list:
-            return cl[m.clause], "explicit"
+        if here_levels.per_level_list:
+            if m.clause in cl:
+                return cl[m.clause], "explicit"
+            # "at L4-5 complete laminectomy ..., ligamentum flavum markedly hypertrophied": the
+            # level of the clause it follows, not every level of a long semicolon sentence
+            before = [c for c in here_levels.affirmed_cl if c < m.clause]
+            if before:
+                return here_levels.affirmed_cl[max(before)], "explicit"
         return here_levels.named, "explicit"
     if m.clause in s.anaphor_clauses:  # "at each of these three levels, particularly L4-5"
         return (), "anaphor"
@@ -393,6 +401,9 @@ def _copy(source: Record, cue: Record, target: tuple[str, ...], sides: set[str])
     )
 
 
+PLAIN_SIDES = frozenset({"left", "right", "bilateral"})
+
+
 def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[Record], previous: list[Record]) -> list[Record]:
     """"This process was then repeated in similar fashion at L5-S1": the step just described (the
     techniques of the current paragraph at the previous level) counts at the new level, with the
@@ -402,6 +413,8 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
     cue = next((m for m in s.mentions if m.kind == "REPEAT" and m.is_work), None)
     if cue is None:
         return []
+    if s.of_kind("HARDWARE") and not s.of_kind("TECHNIQUE", "DECOMPRESSION"):
+        return []  # "The left L5 and S1 screws were placed in the same manner": the screws are repeated
     target = tuple(dict.fromkeys(i for levels in cl.values() for i in levels if i not in carry))
     # "... took the facet off for the approach ..., and then I did the same thing at L5-S1": the
     # step just described may be in the repeat's own sentence
@@ -417,12 +430,14 @@ def repeated(s: Sentence, cl: ClauseLevels, carry: tuple[str, ...], block: list[
         return []
     own = [m for m in s.mentions if m.kind == "TECHNIQUE" and m.affirmed and m not in earlier]
     named = {m.meta.get("technique") for m in own}
+    # "L5-S1 was then addressed in a similar manner, again from the left": the repeat's own side
+    own_sides = {m.meta["side"] for m in s.mentions if m.kind == "SIDE" and m.affirmed and m.meta.get("side") in PLAIN_SIDES}
     copies = []
     for technique in dict.fromkeys(m.meta["technique"] for m in source):
         if named and technique not in named:
             continue  # "A foraminotomy was repeated in the same manner at L5-S1": only the foraminotomy
         first = next(m for m in source if m.meta["technique"] == technique)
-        sides = set().union(*(m.sides for m in source if m.meta["technique"] == technique))
+        sides = own_sides or set().union(*(m.sides for m in source if m.meta["technique"] == technique))
         if named:
             for mention in (m for m in own if m.meta.get("technique") == technique):
                 if not mention.sides:
@@ -461,9 +476,10 @@ def assign_levels(
     copies: list[Record] = []
     section, paragraph = "start", -1
     steps = False  # the bullets are the narrative's steps ("- 4-5 first", "- R facet off ...")
-    for s, groups0 in zip(sentences, static):
+    step_runs = narrative_steps(sentences)
+    for n, (s, groups0) in enumerate(zip(sentences, static)):
         if s.section != section:
-            carry, section, block, previous, steps = (), s.section, [], [], False
+            carry, section, block, previous, steps = (), s.section, [], [], step_runs[n]
         steps = steps or (s.is_item and _level_heading(s, ctx))
         item = s.is_item and not steps
         if s.paragraph != paragraph:
@@ -505,6 +521,25 @@ def assign_levels(
                 previous, block = (block or previous), []
                 carry = tuple(dict.fromkeys(named))
     return ctx, copies
+
+
+def narrative_steps(sentences: list[Sentence]) -> list[bool]:
+    """Per sentence: is its section a narrative written as numbered steps? A procedure list has one
+    short line per item; when two or more items run on into sentences of their own ("4. L3-L4:
+    bilateral laminotomies ... Ligamentum flavum hypertrophied ..."), the items are steps of the
+    operation and the level moves from step to step."""
+    out = [False] * len(sentences)
+    start = 0
+    for i in range(len(sentences) + 1):
+        if i == len(sentences) or (i > start and sentences[i].section != sentences[start].section):
+            run = sentences[start:i]
+            running_on = sum(
+                1 for a, b in zip(run, run[1:]) if a.is_item and not b.is_item and b.paragraph == a.paragraph
+            )
+            if running_on >= 2:
+                out[start:i] = [True] * (i - start)
+            start = i
+    return out
 
 
 def _level_heading(s: Sentence, ctx: LevelContext) -> bool:

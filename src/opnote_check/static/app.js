@@ -1,37 +1,73 @@
 "use strict";
-// The scribe page: posts the note to /api/check and shows the report. Every piece of note text
-// reaches the page either through textContent or as HTML escaped by the server (note_html).
+// The scribe page: checks the note as it is typed (400 ms after the last keystroke), and shows the
+// result the server renders from the same templates as the file report. A result is marked out of
+// date the moment the note changes and removed when a check fails, so it never stands for a note
+// it was not made from. Note text reaches the page only as HTML the server escaped.
 (function () {
   const $ = (id) => document.getElementById(id);
-  const el = (tag, attrs, text) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
+  const DEBOUNCE_MS = 400;
+  let timer = null;
+  let sequence = 0; // the latest request; older answers are dropped
+  let shownFor = null; // the note and lines the shown result was made from
+
+  function setState(state, words) {
+    const node = $("state");
+    node.dataset.state = state;
+    node.textContent = words;
+    $("result").classList.toggle("stale", state === "stale" || state === "checking");
+  }
+
+  function current() {
+    return { note: $("note").value, lines: $("lines").value.trim() };
+  }
+
+  function clearResult() {
+    $("result").hidden = true;
+    $("result").replaceChildren();
+    shownFor = null;
+  }
+
+  function changed() {
+    clearTimeout(timer);
+    const now = current();
+    if (!now.note.trim()) { clearResult(); setState("idle", "Checks as you type."); return; }
+    if (shownFor) setState("stale", "Out of date: the note changed; checking again…");
+    timer = setTimeout(check, DEBOUNCE_MS);
+  }
 
   async function check() {
-    const note = $("note").value;
-    const lines = $("lines").value.trim();
-    const button = $("check");
-    const status = $("status");
-    if (!note.trim()) { status.textContent = "Paste a note first."; status.className = "error"; return; }
-    button.disabled = true; status.textContent = "Checking…"; status.className = "";
+    clearTimeout(timer);
+    const sent = current();
+    if (!sent.note.trim()) { clearResult(); setState("idle", "Checks as you type."); return; }
+    const mine = ++sequence;
+    setState("checking", shownFor ? "Out of date: checking the changed note…" : "Checking…");
+    let response, body;
     try {
-      const response = await fetch("/api/check", {
+      response = await fetch("/api/check", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ note: note, lines: lines || null, highlight: true }),
+        body: JSON.stringify({ note: sent.note, lines: sent.lines || null, render: true }),
       });
-      const body = await response.json();
-      if (!response.ok) { status.textContent = body.detail || ("Error " + response.status); status.className = "error"; return; }
-      render(body);
-      status.textContent = "";
+      body = await response.json();
     } catch (err) {
-      status.textContent = "Could not reach the local checker."; status.className = "error";
-    } finally {
-      button.disabled = false;
+      if (mine !== sequence) return;
+      clearResult();
+      setState("failed", "Check failed: could not reach the local checker. No result is shown.");
+      return;
     }
+    if (mine !== sequence) return; // a newer check is on its way
+    const now = current();
+    if (now.note !== sent.note || now.lines !== sent.lines) { changed(); return; }
+    if (!response.ok) {
+      clearResult();
+      setState("failed", "Check failed: " + (body.detail || "error " + response.status) + ". No result is shown.");
+      return;
+    }
+    // the server rendered this HTML from its templates, every piece of note text escaped
+    $("result").innerHTML = body.html;
+    $("result").hidden = false;
+    shownFor = sent;
+    setState("fresh", "Up to date: checked " + new Date().toLocaleTimeString() + ".");
   }
 
   function flash(target) {
@@ -40,77 +76,59 @@
     if (marks.length) marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
-  // the words of render/__init__.py VERDICT_WORDS, as every renderer shows them
-  const VERDICT_WORDS = { documented: "documented", needs_query: "needs query", not_billable: "not billable" };
+  async function copy(button) {
+    const source = $(button.dataset.copy);
+    if (!source) return;
+    const text = source.textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) { // no clipboard permission: select the text so Ctrl+C copies it
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      document.execCommand("copy");
+    }
+    const label = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = label; }, 1500);
+  }
 
-  function render(report) {
-    $("result").hidden = false;
-    const errors = report.gaps.filter((g) => g.severity === "error").length;
-    const warnings = report.gaps.length - errors;
-    const summary = $("summary");
-    summary.replaceChildren();
-    if (!report.gaps.length) summary.append(el("span", { class: "pill pass" }, "No gaps"));
-    if (errors) summary.append(el("span", { class: "pill error" }, errors + " error" + (errors > 1 ? "s" : "")), " ");
-    if (warnings) summary.append(el("span", { class: "pill warning" }, warnings + " warning" + (warnings > 1 ? "s" : "")));
-    const usd = (n) => "$" + n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    if (report.amount_at_risk) summary.append(" ", el("span", {}, usd(report.amount_at_risk) + " at risk (Medicare national, each billed unit once)"));
-    if (report.amount_unbilled) summary.append(" · ", el("span", {}, usd(report.amount_unbilled) + " supported but not billed"));
-
-    const gaps = $("gaps");
-    gaps.replaceChildren();
-    if (!report.gaps.length) gaps.append(el("p", {}, "Nothing missing for the lines checked."));
-    for (const gap of report.gaps) {
-      const box = el("div", { class: "gap " + gap.severity });
-      box.append(el("span", { class: "pill " + gap.severity }, gap.severity), " ", el("b", {}, gap.rule));
-      if (gap.interspace) box.append(" · ", el("b", {}, gap.interspace));
-      box.append(el("div", {}, gap.message));
-      if (gap.evidence.length) {
-        const ev = el("div", { class: "ev" }, "Evidence: ");
-        gap.evidence.forEach((e, i) => {
-          const target = "s" + e.start + "-" + e.end;
-          const link = el("a", { href: "#" + target, "data-target": target }, "\u201c" + e.text + "\u201d");
-          link.addEventListener("click", (event) => { event.preventDefault(); flash(target); });
-          if (i) ev.append(" · ");
-          ev.append(link);
-        });
-        box.append(ev);
-      }
-      const fix = el("div", { class: "fix" });
-      fix.append(el("b", {}, "Fix: "), document.createTextNode(gap.fix));
-      box.append(fix);
-      gaps.append(box);
+  async function load(file) {
+    setState("checking", "Reading " + file.name + "…");
+    try {
+      const response = await fetch("/api/note?name=" + encodeURIComponent(file.name), { method: "POST", body: file });
+      const body = await response.json();
+      if (!response.ok) { setState("failed", file.name + ": " + (body.detail || "cannot be read") + "."); return; }
+      $("note").value = body.text;
+      check();
+    } catch (err) {
+      setState("failed", "Could not reach the local checker to read " + file.name + ".");
     }
-
-    const tbody = $("levels").querySelector("tbody");
-    tbody.replaceChildren();
-    const cell = (value) => value ? el("td", {}, value) : el("td", { class: "missing" }, "missing");
-    for (const s of report.segments) {
-      const row = el("tr");
-      const words = VERDICT_WORDS[s.verdict] + (s.reasons.length ? ": " + s.reasons.join("; ") : "");
-      row.append(el("td", {}, s.interspace), el("td", { class: "verdict " + s.verdict }, words));
-      row.append(el("td", {}, s.fused ? "fused" : "not fused"));
-      const techniques = s.techniques.join(", ") + (s.techniques.length && !s.technique_named ? " (access only)" : "");
-      row.append(cell(techniques), cell(s.laterality), cell(s.findings.join("; ")));
-      tbody.append(row);
-    }
-    if (!report.segments.length) {
-      const row = el("tr"); row.append(el("td", { colspan: "6" }, "No decompressed interspace documented.")); tbody.append(row);
-    }
-    const lines = (ls) => ls.map((l) => l.code + " x" + l.units).join(", ");
-    let supported = "Note supports: " + (lines(report.supported_lines) || "no 63052/63053 units");
-    if (lines(report.documented_lines) !== lines(report.supported_lines)) {
-      supported += " (as written: " + (lines(report.documented_lines) || "none") + ")";
-    }
-    $("supported").textContent = supported;
-    // note_html is produced by the server with every character of the note escaped
-    $("highlighted").innerHTML = report.note_html || "";
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    $("note").addEventListener("input", changed);
+    $("lines").addEventListener("input", changed);
     $("check").addEventListener("click", check);
+    $("file").addEventListener("change", (event) => { if (event.target.files.length) load(event.target.files[0]); });
+    const note = $("note");
+    note.addEventListener("dragover", (event) => { event.preventDefault(); note.classList.add("drop"); });
+    note.addEventListener("dragleave", () => note.classList.remove("drop"));
+    note.addEventListener("drop", (event) => {
+      event.preventDefault();
+      note.classList.remove("drop");
+      if (event.dataTransfer && event.dataTransfer.files.length) load(event.dataTransfer.files[0]);
+    });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); check(); }
     });
-    $("highlighted").addEventListener("click", () => {});
+    $("result").addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-target]");
+      if (link) { event.preventDefault(); flash(link.dataset.target); return; }
+      const button = event.target.closest("button.copy");
+      if (button) copy(button);
+    });
   });
 })();
