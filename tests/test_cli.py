@@ -64,7 +64,7 @@ def test_extract_spans_carry_their_explanation():
     note = b"Left TLIF L4-5. A left L4-5 laminotomy was done. No foraminotomy was needed."
     code, out, err = run("extract", "-", "--format", "json", "--spans", stdin=note)
     assert code == 0, err
-    spans = {m["text"]: m for m in json.loads(out)["mentions"]}
+    spans = {m["text"]: m for m in json.loads(out)["spans"]}
     assert spans["laminotomy"]["explanation"] == {"rule_id": "technique.laminotomy", "cue": None}
     negated = spans["foraminotomy"]
     assert negated["status"] == "negated" and negated["explanation"]["rule_id"] == "technique.foraminotomy"
@@ -140,3 +140,28 @@ def test_python_dash_m_runs_the_command_line():
     proc = subprocess.run([sys.executable, "-m", "opnote_check", "rules", "--format", "json"],
                           capture_output=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 30
+
+
+# issue 11: command-line conventions ----------------------------------------------------------------
+def test_version_and_short_help():
+    from opnote_check import __version__
+
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"opnote-check {__version__}"
+    code, out, _ = run("check", "-h")
+    assert code == 0 and "--line SPEC" in out and "CODE[-MOD]...[xUNITS]" in out
+    options = out.split("Options:", 1)[1]  # option values are named (FILE, SPEC, ...), flags carry no type label
+    assert "<bool>" not in options and "<str>" not in options and "<path>" not in options
+    code, out, _ = run("-h")
+    assert code == 0 and "--install-completion" in out and "schema" in out
+
+
+def test_docx_note_checks_like_batch_reads_it(tmp_path):
+    from notefiles import docx_bytes
+
+    note = DEMO.read_text(encoding="utf-8")
+    (tmp_path / "demo.docx").write_bytes(docx_bytes(note))
+    _, from_docx, _ = run("check", str(tmp_path / "demo.docx"), "-f", "json", "--case-id", "demo")
+    _, from_txt, _ = run("check", str(DEMO), "-f", "json", "--case-id", "demo")
+    a, b = json.loads(from_docx), json.loads(from_txt)
+    assert [g["rule"] for g in a["gaps"]] == [g["rule"] for g in b["gaps"]] and a["segments"] == b["segments"]

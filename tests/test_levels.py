@@ -118,3 +118,19 @@ def test_bare_lumbar_numbers_after_lamina_words(grammar, text, vertebrae):
 )
 def test_bare_numbers_that_are_not_vertebrae(grammar, text):
     assert list(grammar.scan(text)) == []
+
+
+# Round 12: a second region letter glued to the first number ---------------------------------------
+@pytest.mark.parametrize(
+    "text, interspaces",
+    [("L5S1", ("L5-S1",)), ("L4L5", ("L4-L5",)), ("T12L1", ("T12-L1",)), ("at L5S1.", ("L5-S1",)),
+     ("PLIF L45 and L5S1", ("L4-L5", "L5-S1"))],
+)
+def test_glued_region_letters(grammar, text, interspaces):
+    found = tuple(i for m in grammar.scan(text) if m.kind == "interspace" for i in m.interspaces)
+    assert found == interspaces
+
+
+@pytest.mark.parametrize("text", ["L5S1a", "L4S", "MRN L5S1X2"])
+def test_glued_letters_that_are_no_level(grammar, text):
+    assert not [m for m in grammar.scan(text) if m.kind == "interspace"]

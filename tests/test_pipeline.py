@@ -83,32 +83,75 @@ NOTES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "notes").glob
 
 
 def test_fast_regex_matcher_finds_what_medspacy_finds(pipeline):
-    """The patched RegexMatcher (text built once, rules gated by required literals) returns the
-    same matches as medspaCy's own implementation."""
-    from opnote_check import pipeline as module
+    """The pipeline's own RegexMatcher (text built once, rules gated by required literals) returns
+    the same matches as medspaCy's implementation."""
+    from medspacy.common.regex_matcher import RegexMatcher
 
     matcher = pipeline.nlp.get_pipe("medspacy_target_matcher")._TargetMatcher__matcher._MedspacyMatcher__regex_matcher
+    assert type(matcher) is not RegexMatcher  # a private subclass, on this pipeline's instance only
     for path in NOTES:
         doc = pipeline.nlp.make_doc(path.read_text(encoding="utf-8"))
-        assert sorted(module._regex_matches(matcher, doc)) == sorted(module._medspacy_regex_matches(matcher, doc)), path.name
+        assert sorted(matcher(doc)) == sorted(RegexMatcher.__call__(matcher, doc)), path.name
 
 
 def test_scoped_context_graph_gives_the_same_edges(pipeline):
-    from opnote_check import pipeline as module
+    from medspacy.context import ConText
+
+    from opnote_check.pipeline import _ScopedConTextGraph, build_pipeline
+
+    stock = build_pipeline(pipeline.patterns)
+    stock.get_pipe("medspacy_context").__class__ = ConText  # medspaCy's own ConText and graph
 
     def edges(doc):
-        graph = doc._.context_graph
-        return sorted((t.start, t.end, m.category, m.modifier_span) for t, m in graph.edges)
+        return sorted((t.start, t.end, m.category, m.modifier_span) for t, m in doc._.context_graph.edges)
 
     for path in NOTES:
         text = path.read_text(encoding="utf-8")
-        fast = edges(pipeline(text))
-        module.ConTextGraph.apply_modifiers = module._medspacy_apply_modifiers
-        try:
-            slow = edges(pipeline(text))
-        finally:
-            module.ConTextGraph.apply_modifiers = module._apply_modifiers
-        assert fast == slow, path.name
+        doc = pipeline(text)
+        assert isinstance(doc._.context_graph, _ScopedConTextGraph)
+        assert edges(doc) == edges(stock(text)), path.name
+
+
+STOCK_PROBE = """
+import json, sys, warnings
+import medspacy
+from medspacy.common.regex_matcher import RegexMatcher
+from medspacy.context.context_graph import ConTextGraph
+from medspacy.target_matcher import TargetRule
+
+def stock():
+    nlp = medspacy.load()
+    nlp.get_pipe("medspacy_target_matcher").add([TargetRule("laminotomy", "TECHNIQUE"),
+                                                  TargetRule("stenosis", "FINDING", pattern=r"stenos[ie]s")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = nlp("No laminotomy was done at L3-4. History of stenosis. A left laminotomy for stenosis was done.")
+    return {"ents": [(e.text, e.start, e._.is_negated, e._.is_historical) for e in doc.ents],
+            "warnings": sorted({str(w.message)[:12] for w in caught})}
+
+state = lambda: [RegexMatcher.__call__.__qualname__, ConTextGraph.apply_modifiers.__qualname__, len(warnings.filters),
+                 sorted(m for m in sys.modules if m.startswith("quickumls"))]
+before, stock_before = state(), stock()
+import opnote_check
+from opnote_check.pipeline import get_pipeline
+get_pipeline()("Left TLIF L4-5. A left L4-5 laminotomy.")
+print(json.dumps({"same_state": state() == before, "same_stock": stock() == stock_before, "stock": stock_before}))
+"""
+
+
+def test_importing_the_package_changes_nothing_else():
+    """Stock medspaCy gives the same spans, cues and warnings before and after this package is
+    imported and its pipeline built; no class of medspaCy is patched, no module planted, no
+    warning filter added (issue 11)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", STOCK_PROBE], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["same_state"] and result["same_stock"]
+    assert result["stock"]["ents"][0][2] is True  # the probe really ran ConText
 
 
 @pytest.mark.parametrize(

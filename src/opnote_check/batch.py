@@ -189,14 +189,15 @@ def note_text(item: Item) -> str:
 _STATE: dict = {}
 
 
-def _worker_state(patterns: str | None) -> dict:
-    """Pipeline and reference table, built once per process."""
-    if _STATE.get("patterns", object()) != patterns:
-        from .pipeline import get_pipeline
-        from .reference import get_reference
+def _worker_checker(patterns: str | None, qp: bool = False):
+    """The Checker of this process, built once (per patterns folder and payment basis)."""
+    key = (patterns, qp)
+    if key not in _STATE:
+        from .checker import Checker
 
-        _STATE.update(patterns=patterns, pipeline=get_pipeline(patterns), reference=get_reference(patterns))
-    return _STATE
+        _STATE.clear()
+        _STATE[key] = Checker(patterns, qp=qp)
+    return _STATE[key]
 
 
 def case_html(case_id: str) -> str:
@@ -212,19 +213,15 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, page
     """One case, plain data in and out: {"case_id", "line", "status", "html"} where line is the JSON
     report (one line) and html the case's page (None without a readable note). Never raises for a
     bad note, and writes nothing: the driver writes every file."""
-    from .check import build_report
-    from .extract import extract_text
-
-    state = _worker_state(patterns)
-    pipeline, reference = state["pipeline"], state["reference"]
+    checker = _worker_checker(patterns, qp)
     the_claim = Claim.model_validate(claim) if claim is not None else None
     text = None
     try:
         text = note_text(item)
     except NoteError as exc:
-        report = _error_report(item.case_id, str(exc).removeprefix(f"{item.case_id}: "), state)
+        report = _error_report(item.case_id, str(exc).removeprefix(f"{item.case_id}: "), checker)
     else:
-        report = build_report(extract_text(text, pipeline), the_claim, reference, pipeline.patterns.version, item.case_id, qp)
+        report = checker.report(checker.extract(text), the_claim, item.case_id)
         if the_claim is None and claims_given:
             report = report.model_copy(update={"input_issue": "no claim lines for this case (documentation rules only)"})
     body = report.model_dump(mode="json")
@@ -239,16 +236,16 @@ def check_case(item: Item, claim: dict | None, patterns: str | None = None, page
 
 def missing_note_result(case_id: str, claim: dict, patterns: str | None) -> dict:
     lines = Claim.model_validate(claim).model_dump()["lines"]
-    report = _error_report(case_id, "claim has no note", _worker_state(patterns), billed_lines=lines)
+    report = _error_report(case_id, "claim has no note", _worker_checker(patterns), billed_lines=lines)
     return {"case_id": case_id, "line": json.dumps(report.model_dump(mode="json"), ensure_ascii=False), "status": "error",
             "html": None}
 
 
-def _error_report(case_id: str, error: str, state: dict, **fields):
+def _error_report(case_id: str, error: str, checker, **fields):
     from .models import Provenance, Report
 
-    provenance = Provenance(tool_version=__version__, patterns_version=state["pipeline"].patterns.version,
-                            reference_release=state["reference"].on().release)
+    provenance = Provenance(tool_version=__version__, patterns_version=checker.patterns_version,
+                            reference_release=checker.library.on().release)
     return Report(case_id=case_id, status="error", error=error, provenance=provenance, **fields)
 
 
@@ -496,7 +493,7 @@ def run_batch(
                 for case_id in finished_cases(results):
                     index.mark_done(case_id)
             workers = workers or os.cpu_count() or 1
-            _worker_state(patterns)  # a broken pattern file stops the batch before any work
+            _worker_checker(patterns, qp)  # a broken pattern file stops the batch before any work
 
             def tasks() -> Iterator[tuple]:
                 nonlocal skipped

@@ -26,8 +26,7 @@ def build_report(
     unbilled = unbilled_lines(extraction, claim) if extraction is not None and claim is not None else []
     body = {}
     if extraction is not None:
-        body = extraction.model_dump(exclude={"mentions"})
-        body["spans"] = extraction.mentions
+        body = extraction.model_dump()
     return Report(
         case_id=case_id if case_id is not None else (claim.case_id if claim else None),
         billed_lines=billed,

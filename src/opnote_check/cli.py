@@ -1,6 +1,7 @@
 """Command line (typer). Thin: parse options, call the stages, render, set the exit status.
 
-Exit status: 0 fine, 1 gaps at or above --fail-on (check), 2 bad input or usage.
+Exit status: 0 fine, 1 gaps at or above --fail-on (check), 2 bad input or usage, 3 an internal
+error (one line; OPNOTE_CHECK_DEBUG=1 shows the traceback), 130 interrupted.
 A user's mistake is one line on stderr, never a traceback.
 """
 
@@ -24,13 +25,34 @@ app = typer.Typer(
     name="opnote-check",
     help="Check dictated lumbar operative notes against billed CPT 63052/63053 lines, level by level.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text shows [xUNITS] as written
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"opnote-check {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Check dictated lumbar operative notes against billed CPT 63052/63053 lines, level by level."""
+
+
+class SchemaName(str, Enum):
+    report = "report"
+    extraction = "extraction"
+    claim = "claim"
 
 PatternsOption = Annotated[
     Optional[Path],
-    typer.Option("--patterns", help="Folder of site rule files layered over the packaged patterns/."),
+    typer.Option("--patterns", metavar="DIR", help="Folder of site rule files layered over the packaged patterns/."),
 ]
 
 
@@ -59,53 +81,41 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
-def _built(get, patterns: Path | None):
-    """get_pipeline / get_reference with the patterns folder; a broken rule file is a one-line error."""
+def _checker(patterns: Path | None, qp: bool = False):
+    """The Checker for the patterns folder; a broken site rule file is a one-line error."""
+    from .checker import Checker
     from .patterns import PatternError
 
     try:
-        return get(str(patterns) if patterns else None)
+        return Checker(patterns, qp=qp)
     except PatternError as exc:
         _fail(str(exc))
 
 
-def _pipeline(patterns: Path | None):
-    from .pipeline import get_pipeline
-
-    return _built(get_pipeline, patterns)
-
-
-def _reference(patterns: Path | None):
-    from .reference import get_reference
-
-    return _built(get_reference, patterns)
-
-
-def provenance(pipeline) -> dict:
-    return {"tool_version": __version__, "patterns_version": pipeline.patterns.version}
+def provenance(checker) -> dict:
+    return {"tool_version": __version__, "patterns_version": checker.patterns_version}
 
 
 @app.command()
 def extract(
-    note: Annotated[str, typer.Argument(help="Note file (.txt), or - to read a pasted note from standard input.")],
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="Note file (.txt, .docx, .rtf, .pdf), or - to read a pasted note from standard input.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
-    spans: Annotated[bool, typer.Option("--spans", help="JSON: include every extracted span.")] = False,
+    spans: Annotated[bool, typer.Option("--spans", metavar="", help="JSON: include every extracted span.")] = False,
     patterns: PatternsOption = None,
 ) -> None:
     """Show what the note documents per interspace: techniques, side, findings, fusion."""
-    from .extract import extract_text
     from .notes import NoteError, read_note
 
     try:
         name, text = read_note(note)
     except NoteError as exc:
         _fail(str(exc))
-    pipeline = _pipeline(patterns)
-    extraction = extract_text(text, pipeline)
+    checker = _checker(patterns)
+    extraction = checker.extract(text)
     if format is TextOrJson.json:
-        exclude = None if spans else {"mentions"}
+        exclude = None if spans else {"spans"}
         body = {"schema_version": "1", "case_id": name, **extraction.model_dump(mode="json", exclude=exclude)}
-        body["provenance"] = provenance(pipeline)
+        body["provenance"] = provenance(checker)
         typer.echo(json.dumps(body, indent=2))
         return
     from .render.text import print_extraction
@@ -115,15 +125,15 @@ def extract(
 
 @app.command()
 def check(
-    note: Annotated[str, typer.Argument(help="Note file (.txt), or - to read a pasted note from standard input.")],
-    claim: Annotated[Optional[Path], typer.Option("--claim", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle.")] = None,
-    line: Annotated[Optional[list[str]], typer.Option("--line", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
-    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], help="Date of service of the --line claim (selects the reference tables; default today).")] = None,
-    diagnosis: Annotated[Optional[list[str]], typer.Option("--diagnosis", help="An ICD-10-CM code of the --line claim, e.g. M48.062. Repeatable.")] = None,
-    qp: Annotated[bool, typer.Option("--qp", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
-    case_id: Annotated[Optional[str], typer.Option("--case-id", help="Which case of the claim file (default: the only one, or the note's name).")] = None,
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="Note file (.txt, .docx, .rtf, .pdf), or - to read a pasted note from standard input.")],
+    claim: Annotated[Optional[Path], typer.Option("--claim", metavar="FILE", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle.")] = None,
+    line: Annotated[Optional[list[str]], typer.Option("--line", metavar="SPEC", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
+    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date of service of the --line claim (selects the reference tables; default today).")] = None,
+    diagnosis: Annotated[Optional[list[str]], typer.Option("--diagnosis", metavar="ICD10", help="An ICD-10-CM code of the --line claim, e.g. M48.062. Repeatable.")] = None,
+    qp: Annotated[bool, typer.Option("--qp", metavar="", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
+    case_id: Annotated[Optional[str], typer.Option("--case-id", metavar="ID", help="Which case of the claim file (default: the only one, or the note's name).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity (or worse) is found.")] = FailOn.error,
     patterns: PatternsOption = None,
 ) -> None:
@@ -132,9 +142,8 @@ def check(
     With no claim (scribe mode) the documentation rules still run and the report shows the
     63052/63053 lines the note supports. Exit 0: no gap at or above --fail-on; 1: such gaps; 2: bad input.
     """
-    from .check import build_report, worst_severity
+    from .check import worst_severity
     from .claims import ClaimError, claim_from_specs, load_claims, select_claim
-    from .extract import extract_text
     from .notes import NoteError, read_note
 
     try:
@@ -156,11 +165,9 @@ def check(
             the_claim = None
     except ClaimError as exc:
         _fail(str(exc))
-    pipeline = _pipeline(patterns)
-    reference = _reference(patterns)
-    extraction = extract_text(text, pipeline)
-    report = build_report(extraction, the_claim, reference, pipeline.patterns.version,
-                          case_id or (the_claim.case_id if the_claim and the_claim.case_id else name), qp)
+    checker = _checker(patterns, qp)
+    report = checker.report(checker.extract(text), the_claim,
+                            case_id or (the_claim.case_id if the_claim and the_claim.case_id else name))
     _emit(report, text, format, output)
     worst = worst_severity(report)
     if fail_on is not FailOn.never and worst is not None and (worst == "error" or fail_on is FailOn.warning):
@@ -217,12 +224,12 @@ def rules(
 
 @app.command()
 def reference(
-    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], help="Also say which tables a claim of this date is checked against.")] = None,
+    date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Also say which tables a claim of this date is checked against.")] = None,
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     patterns: PatternsOption = None,
 ) -> None:
     """The CMS reference tables loaded (packaged and from --patterns), with the dates each is in force."""
-    library = _reference(patterns)
+    library = _checker(patterns).library
     tables = [
         {"kind": t.kind, "release": t.release, "effective_from": str(t.effective_from),
          "effective_to": str(t.effective_to), "title": t.title}
@@ -256,19 +263,19 @@ class Engine(str, Enum):
 
 @app.command()
 def batch(
-    input: Annotated[Path, typer.Argument(help="Folder of notes (.txt, .docx, .rtf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder: results.jsonl, summary.csv, gaps.csv, worklist.xlsx, report.html, cases/.")],
-    claims: Annotated[Optional[Path], typer.Option("--claims", help="Claims file for all cases: CSV (case_id,code,units,modifiers,date_of_service,diagnoses), JSON / JSONL, X12 837P or FHIR R4. Without it: a documentation-only audit.")] = None,
+    input: Annotated[Path, typer.Argument(metavar="INPUT", help="Folder of notes (.txt, .docx, .rtf, .pdf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Output folder: results.jsonl, summary.csv, gaps.csv, worklist.xlsx, report.html, cases/.")],
+    claims: Annotated[Optional[Path], typer.Option("--claims", metavar="FILE", help="Claims file for all cases: CSV (case_id,code,units,modifiers,date_of_service,diagnoses), JSON / JSONL, X12 837P or FHIR R4. Without it: a documentation-only audit.")] = None,
     case_id_from: Annotated[str, typer.Option("--case-id-from", metavar="stem|parent|path|regex:PATTERN", help="Where a note's case id comes from: the file stem (CASE1.txt), its folder (CASE1/opnote.txt), its path, or a regex over the path (first group).")] = "stem",
-    only_claims_with_notes: Annotated[bool, typer.Option("--only-claims-with-notes", help="Leave out claims with no note in the input (a partial scan); they are still counted.")] = False,
-    workers: Annotated[int, typer.Option("--workers", min=0, help="Worker processes (default: all cores).")] = 0,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip cases already in results.jsonl and finish the batch.")] = False,
+    only_claims_with_notes: Annotated[bool, typer.Option("--only-claims-with-notes", metavar="", help="Leave out claims with no note in the input (a partial scan); they are still counted.")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=0, metavar="N", help="Worker processes (default: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", metavar="", help="Skip cases already in results.jsonl and finish the batch.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="local process pool, or a Dask cluster.")] = Engine.local,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a local cluster).")] = None,
     patterns: PatternsOption = None,
-    qp: Annotated[bool, typer.Option("--qp", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
+    qp: Annotated[bool, typer.Option("--qp", metavar="", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
 ) -> None:
-    """Check a whole archive of notes against a claims file, one report per case."""
+    """Check a whole archive of notes (against a claims file, if given), one report per case, and write the worklist."""
     from .batch import BatchError, run_batch
     from .patterns import PatternError
 
@@ -312,8 +319,8 @@ def batch(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps the page on this machine.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to bind; 127.0.0.1 keeps the page on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT")] = 8000,
     patterns: PatternsOption = None,
 ) -> None:
     """The scribe page and JSON API on http://HOST:PORT (local only by default)."""
@@ -326,26 +333,28 @@ def serve(
         _fail(str(exc))
 
 
+@app.command()
+def schema(
+    name: Annotated[SchemaName, typer.Argument(metavar="NAME", help="Which document: the check report, the extraction, or a claim.")] = SchemaName.report,
+) -> None:
+    """Print the JSON Schema of the report, the extraction or a claim (also shipped in the package)."""
+    from .schemas import schema_of
+
+    typer.echo(json.dumps(schema_of(name.value), indent=2))
+
+
 @app.command("eval")
 def evaluate_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],
+    json_out: Annotated[bool, typer.Option("--json", metavar="", help="Print the scores as JSON.")] = False,
     patterns: PatternsOption = None,
 ) -> None:
     """Precision, recall and F1 against a labelled corpus."""
     from .evaluate import CorpusError, evaluate
-    from .extract import extract_text
 
-    from .check import build_report
-
-    pipeline = _pipeline(patterns)
-    reference = _reference(patterns)
+    checker = _checker(patterns)
     try:
-        result = evaluate(
-            corpus,
-            lambda text: extract_text(text, pipeline),
-            lambda extraction, claim, case_id: build_report(extraction, claim, reference, pipeline.patterns.version, case_id),
-        )
+        result = evaluate(corpus, checker.extract, checker.report)
     except CorpusError as exc:
         _fail(str(exc))
     scores = result.as_dict()

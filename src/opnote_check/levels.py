@@ -106,7 +106,8 @@ class LevelGrammar:
         sacrum = _alternation(lexicon.sacrum_words) if lexicon.sacrum_words else "(?!)"
         range_words = _alternation(lexicon.range_words)
         second = (
-            rf"(?:(?P<sep>\s?[-\u2013/]\s?|\s)|\s+(?P<rw>(?i:{range_words}))\s+)"
+            # "L5S1", "T12L1": a second region letter glued to the first number
+            rf"(?:(?P<sep>\s?[-\u2013/]\s?|\s)|\s+(?P<rw>(?i:{range_words}))\s+|(?=[LTS]\d))"
             rf"(?:{region2}\s?-?\s?)?(?P<n2>{num})"
             rf"|\s+(?P<rw2>(?i:{range_words}))\s+(?P<sac>(?i:{sacrum}))"
             rf"|(?P<glued>[1-6])"

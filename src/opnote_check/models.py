@@ -142,7 +142,7 @@ class Extraction(_Model):
     indications: list[Indication] = []
     unattributed_decompression: list[Evidence] = []
     vague_cues: list[Evidence] = []
-    mentions: list[Mention] = []
+    spans: list[Mention] = []  # every extracted span with its explanation (the report names it the same)
     surgeon: str | None = None  # the SURGEON: heading's line, as written
 
     def supported_units(self) -> dict[str, int]:
@@ -237,3 +237,9 @@ class Report(_Model):
     spans: list[Mention] = []
     error: str | None = None
     input_issue: str | None = None
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the report as the HTML report (without the note, which it does not hold)."""
+        from .render.html import render_html
+
+        return render_html(self, None)

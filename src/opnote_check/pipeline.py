@@ -17,45 +17,29 @@ import re
 from bisect import bisect_left
 import re._constants as _sre_constants  # the regex parser, to find each rule's required literals
 import re._parser as _sre_parse
-import warnings
 from functools import lru_cache
 from pathlib import Path
 
-import sys
-import types
-
 import numpy
 import spacy
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.common.regex_matcher import RegexMatcher
+from medspacy.common.util import prune_overlapping_matches
+from medspacy.context import ConText, ConTextRule
+from medspacy.context.context_graph import ConTextGraph
+from medspacy.context.context_modifier import ConTextModifier
+from medspacy.section_detection import SectionRule
+from medspacy.target_matcher import TargetRule
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
-
-def _without_quickumls() -> None:
-    """medspaCy's util module imports QuickUMLS (and with it nltk) only to register a component
-    this project never uses; a placeholder module saves ~0.2 s of every start-up."""
-    if "quickumls" not in sys.modules:
-        placeholder = types.ModuleType("quickumls")
-        placeholder.spacy_component = types.ModuleType("quickumls.spacy_component")
-        sys.modules["quickumls"] = placeholder
-
-
-_without_quickumls()
-
-from medspacy.common.regex_matcher import RegexMatcher  # noqa: E402  (after the placeholder)
-from medspacy.context.context_graph import ConTextGraph  # noqa: E402
-from medspacy.context import ConTextRule  # noqa: E402
-from medspacy.section_detection import SectionRule  # noqa: E402
-from medspacy.target_matcher import TargetRule  # noqa: E402
-from spacy.attrs import IDX, SENT_START  # noqa: E402
-from spacy.language import Language  # noqa: E402
-from spacy.tokens import Doc, Span  # noqa: E402
-
-from .levels import LevelGrammar  # noqa: E402
-from .patterns import PatternSet, load_patterns  # noqa: E402
+from .levels import LevelGrammar
+from .patterns import PatternSet, load_patterns
 
 SPAN_GROUP = "opnote"
 ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "e.g", "i.e", "etc", "ca", "cf"}
 
-# medspaCy's matchers warn (spaCy W036) on every Doc when a rule set has no phrase rules.
-warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def required_literals(pattern: str, flags: int = 0) -> list[str] | None:
@@ -101,6 +85,16 @@ def _required(items) -> list[str] | None:
     return best
 
 
+# Three private subclasses make medspaCy fast and quiet for this pipeline only: the pipeline's own
+# matcher and ConText instances take them (_own_instances); medspaCy's classes are left as they
+# are, so other medspaCy pipelines in the same process behave exactly as before (a test checks it).
+
+
+class _PrefilteredRegexMatcher(RegexMatcher):
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return _regex_matches(self, doc)
+
+
 def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     """medspaCy 1.3.1's RegexMatcher rebuilds doc.text_with_ws for every pattern (two thirds of
     the pipeline's time on a 5 KB note) and runs every pattern over the whole note. Same matches,
@@ -108,7 +102,7 @@ def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     note; spans snap outwards to token boundaries as medspaCy's default resolve_start='left' /
     resolve_end='right'."""
     if (self.resolve_start, self.resolve_end) != ("left", "right"):
-        return _medspacy_regex_matches(self, doc)
+        return RegexMatcher.__call__(self, doc)
     gates = self.__dict__.setdefault("_opnote_gates", {})
     text = doc.text
     lowered = text.lower()
@@ -130,8 +124,54 @@ def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     return matches
 
 
-_medspacy_regex_matches = RegexMatcher.__call__
-RegexMatcher.__call__ = _regex_matches
+class _QuietMedspacyMatcher(MedspacyMatcher):
+    """Runs only the matchers that hold rules: spaCy warns (W036) for an empty Matcher or
+    PhraseMatcher on every Doc, and this pipeline's rules are all regular expressions."""
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        matches = []
+        for matcher in (self._MedspacyMatcher__matcher, self._MedspacyMatcher__phrase_matcher):
+            if len(matcher):
+                matches += matcher(doc)
+        matches += self._MedspacyMatcher__regex_matcher(doc)
+        return prune_overlapping_matches(matches) if self._prune else matches
+
+
+class _ScopedConTextGraph(ConTextGraph):
+    def apply_modifiers(self) -> None:
+        _apply_modifiers(self)
+
+
+class _OpnoteConText(ConText):
+    """medspaCy 1.3.1's ConText.__call__ for a span group, with _ScopedConTextGraph."""
+
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+        matcher = self._ConText__matcher
+        graph = _ScopedConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+        graph.targets = doc.spans[self.span_group_name]
+        graph.modifiers = [
+            ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc, max_scope=self.max_scope)
+            for match_id, start, end in matcher(doc)
+        ]
+        graph.update_scopes()
+        graph.apply_modifiers()
+        for target, modifier in graph.edges:
+            target._.modifiers += (modifier,)
+        if self.context_attributes_mapping:
+            self.set_context_attributes(graph.edges)
+        doc._.context_graph = graph
+        return doc
+
+
+def _own_instances(nlp: Language) -> None:
+    """Give this pipeline's medspaCy components the private subclasses above."""
+    for _, component in nlp.pipeline:
+        if isinstance(component, ConText):
+            component.__class__ = _OpnoteConText
+        for value in vars(component).values():
+            if isinstance(value, MedspacyMatcher):
+                value.__class__ = _QuietMedspacyMatcher
+                value._MedspacyMatcher__regex_matcher.__class__ = _PrefilteredRegexMatcher
 
 
 def _apply_modifiers(self: ConTextGraph) -> None:
@@ -164,11 +204,8 @@ def _apply_modifiers(self: ConTextGraph) -> None:
     self.edges = edges
 
 
-_medspacy_apply_modifiers = ConTextGraph.apply_modifiers
-ConTextGraph.apply_modifiers = _apply_modifiers
-
-if not Span.has_extension("level"):
-    Span.set_extension("level", default=None)
+if not Span.has_extension("opnote_level"):
+    Span.set_extension("opnote_level", default=None)
 
 
 _NEWLINES = re.compile(r"[ \t]*(?:\r?\n[ \t]*)+")
@@ -219,7 +256,7 @@ def make_level_tagger(nlp: Language, name: str, lexicon: dict) -> "LevelTagger":
 
 
 class LevelTagger:
-    """Adds a LEVEL (or ROOT) span for every level mention, with the parse in span._.level."""
+    """Adds a LEVEL (or ROOT) span for every level mention, with the parse in span._.opnote_level."""
 
     def __init__(self, grammar: LevelGrammar):
         self.grammar = grammar
@@ -235,7 +272,7 @@ class LevelTagger:
             )
             if span is None:
                 continue
-            span._.level = mention
+            span._.opnote_level = mention
             spans.append(span)
         doc.spans[SPAN_GROUP] = spans  # the first component to write the group
         return doc
@@ -306,6 +343,7 @@ def build_pipeline(patterns: PatternSet) -> Language:
         },
     )
     context.add([_context_rule(c) for c in patterns.context])
+    _own_instances(nlp)
     return nlp
 
 

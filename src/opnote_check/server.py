@@ -24,9 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
-from .check import build_report
 from .claims import Claim, ClaimError, claim_from_object, claim_from_specs
-from .extract import extract_text
 from .notes import NoteError, check_text, note_from_bytes
 from .render.html import highlight_note, render_page_result
 from .rules import catalogue
@@ -109,11 +107,9 @@ def _claim(req: CheckRequest) -> Claim | None:
 
 
 def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
-    from .pipeline import get_pipeline
-    from .reference import get_reference
+    from .checker import Checker
 
-    pipeline = get_pipeline(patterns)  # built once, at start-up
-    reference = get_reference(patterns)
+    checker = Checker(patterns)  # pipeline and tables built once, at start-up
     app = FastAPI(
         title="opnote-check",
         version=__version__,
@@ -171,7 +167,7 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
 
     @app.get("/healthz")
     def healthz() -> dict:
-        return {"status": "ok", "version": __version__, "patterns_version": pipeline.patterns.version}
+        return {"status": "ok", "version": __version__, "patterns_version": checker.patterns_version}
 
     @app.get("/api/rules")
     def rules() -> list[dict]:
@@ -184,7 +180,7 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
             claim = _claim(req)
         except (NoteError, ClaimError) as exc:
             return JSONResponse({"detail": str(exc)}, status_code=422)
-        report = build_report(extract_text(text, pipeline), claim, reference, pipeline.patterns.version, req.case_id)
+        report = checker.report(checker.extract(text), claim, req.case_id)
         body = report.model_dump(mode="json")
         if req.highlight:
             body["note_html"] = highlight_note(text, report)

@@ -213,7 +213,7 @@ def test_imaging_finding_is_not_intraoperative(extract):
 def test_evidence_offsets_are_exact(extract):
     text = "PROCEDURE:\r\n1. Left TLIF L4\u2013L5.\r\n\r\nDESCRIPTION: A left L4\u2013L5 laminotomy and foraminotomy; the left L5 root was flattened."
     ex = extract(text)
-    spans = [e for s in ex.segments for e in s.evidence] + ex.arthrodesis.evidence + list(ex.mentions)
+    spans = [e for s in ex.segments for e in s.evidence] + ex.arthrodesis.evidence + list(ex.spans)
     assert spans and all(text[e.start : e.end] == e.text for e in spans)
 
 
@@ -225,6 +225,6 @@ def test_evidence_offsets_are_exact(extract):
     max_size=60).map(" ".join))
 def test_extraction_never_raises_and_spans_are_exact(extract, text):
     ex = extract(text)
-    spans = [e for s in ex.segments for e in s.evidence] + ex.arthrodesis.evidence + list(ex.mentions) + ex.unattributed_decompression
+    spans = [e for s in ex.segments for e in s.evidence] + ex.arthrodesis.evidence + list(ex.spans) + ex.unattributed_decompression
     assert all(text[e.start : e.end] == e.text for e in spans)
     assert all(s.laterality in (None, "left", "right", "bilateral") for s in ex.segments)

@@ -217,3 +217,25 @@ def test_a_repeat_with_its_own_side_takes_that_side(extract):
     from .snippets import sides
 
     assert sides(extract(text)) == {"L4-L5": "bilateral", "L5-S1": "left"}
+
+
+# Round 12 (ii, ij): corrections in brackets, a vertebra in its own clause -------------------------
+ROUND12 = [
+    # words the dictation takes back in a bracketed correction are not in the note
+    ("PROCEDURES:\n1. Left [correction: right] TLIF L4-5 [correction: L5-S1].\nDESCRIPTION: A left [correction: right] "
+     "hemilaminectomy [correction: hemilaminotomy] of L5 was made for a compressed S1 root.",
+     {"L5-S1": ["laminotomy"]}),
+    # must NOT: a bracket that corrects nothing ("[sic]" has no replacement) or an ordinary parenthesis
+    ("PROCEDURES: TLIF L4-5.\nDESCRIPTION: A left L4-5 laminotomy (for the compressed L5 root) was made.", {"L4-L5": ["laminotomy"]}),
+    # a vertebra in the work's own comma clause beats the interspaces of the clause beside it
+    ("PROCEDURES: TLIF L4-L5 and L5-S1.\nDESCRIPTION: Dr. A did the exposure. Dr. B performed the L4 laminectomy, the "
+     "left-sided decompression at L4-L5 and L5-S1, and the cages.", {"L4-L5": ["laminectomy"], "L5-S1": []}),
+    # must NOT: a parenthesis elaborates the clause before it
+    ("PROCEDURES: TLIF L4/5 and L5/S1, decompression L5/S1 (L5 laminectomy, bilat medial facetectomies).",
+     {"L5-S1": ["laminectomy", "facetectomy"]}),
+]
+
+
+@pytest.mark.parametrize("text, expected", ROUND12)
+def test_round12_level_language(extract, text, expected):
+    assert techniques(extract(text)) == expect(expected)

@@ -27,7 +27,7 @@ RULE_IDS = {r.id for r in load_patterns().targets} | {r.id for r in load_pattern
     ],
 )
 def test_every_span_explains_its_rule_and_cue(extract, text, span_text, status, rule_id, cue_text):
-    mention = next(m for m in extract(text).mentions if m.text.lower() == span_text)
+    mention = next(m for m in extract(text).spans if m.text.lower() == span_text)
     assert mention.status == status
     assert mention.explanation.rule_id == rule_id
     if cue_text is None:
@@ -39,11 +39,11 @@ def test_every_span_explains_its_rule_and_cue(extract, text, span_text, status, 
 
 
 def test_level_spans_are_explained_by_the_level_scanner(extract):
-    mention = next(m for m in extract("A left L4-5 laminotomy was performed.").mentions if m.kind == "level")
+    mention = next(m for m in extract("A left L4-5 laminotomy was performed.").spans if m.kind == "level")
     assert mention.explanation.rule_id == "level.interspace"
 
 
 def test_every_explained_rule_id_exists(extract):
     text = "PROCEDURES: Left TLIF L4-5. A left L4-5 laminotomy for stenosis; no foraminotomy was needed."
-    ids = {m.explanation.rule_id for m in extract(text).mentions if m.kind != "level"}
+    ids = {m.explanation.rule_id for m in extract(text).spans if m.kind != "level"}
     assert ids and ids <= RULE_IDS

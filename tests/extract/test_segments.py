@@ -102,3 +102,21 @@ def test_decompression_done_at_an_earlier_stage_is_not_today(extract):
 )
 def test_round11_states_and_phrasings(extract, text, expected):
     assert techniques(extract(text)) == expected
+
+
+# Round 12: an unfilled EHR pick list; a foramen described as decompressed -------------------------------
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Levels fused: L4-L5\nDecompression technique: {laminectomy/hemilaminotomy/medial facetectomy/foraminotomy: ***}\n"
+         "PROCEDURE: TLIF L4-5. At L4-5 a laminectomy was performed.", {"L4-L5": ["laminectomy"]}),
+        # must NOT: a filled field stays what it says
+        ("Procedure(s): TLIF {LEVELS: L4-L5}; decompression {technique: left hemilaminotomy}\nPROCEDURE: At L4-5 the left "
+         "L5 root was compressed.", {"L4-L5": ["laminotomy"]}),
+        ("TLIF L4-5. At L4-5 a left laminotomy was made; a probe passed out of the decompressed foramina.", {"L4-L5": ["laminotomy"]}),
+        # must NOT: the surgeon decompressing the foramen is a foraminotomy
+        ("TLIF L4-5. At L4-5 a left laminotomy was made and we decompressed the foramina.", {"L4-L5": ["laminotomy", "foraminotomy"]}),
+    ],
+)
+def test_round12_templates_and_states(extract, text, expected):
+    assert techniques(extract(text)) == expected

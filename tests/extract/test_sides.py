@@ -95,3 +95,18 @@ ROUND11_SIDES = [
 @pytest.mark.parametrize("text, interspace, laterality", ROUND11_SIDES)
 def test_round11_sides(extract, text, interspace, laterality):
     assert sides(extract(text)).get(interspace) == laterality
+
+
+# Round 12: terse MIS sides ----------------------------------------------------------------------------
+ROUND12_SIDES = [
+    ("PROCEDURE: TLIF L4-5. Docked on L L4-5 facet. Full L facetectomy. Then over the top: contralat flavum resected, "
+     "R recess undercut to the R medial pedicle wall.", "L4-L5", "bilateral"),
+    ("PROCEDURE: TLIF L4-5. L45: L IAP + SAP removed w/ osteotome for TLIF access only (facetectomy).", "L4-L5", "left"),
+    # must NOT: "recess" with no side word before it gives no side
+    ("PROCEDURE: TLIF L4-5. At L4-5 the lateral recess was undercut.", "L4-L5", None),
+]
+
+
+@pytest.mark.parametrize("text, interspace, laterality", ROUND12_SIDES)
+def test_round12_sides(extract, text, interspace, laterality):
+    assert sides(extract(text)).get(interspace) == laterality

@@ -83,7 +83,7 @@ class Extractor:
             indications=indications(table, mentions),
             unattributed_decompression=unattributed,
             vague_cues=[m.evidence("vague") for m in mentions if m.kind == "VAGUE" and m.is_work],
-            mentions=[m.public() for m in mentions],
+            spans=[m.public() for m in mentions],
             surgeon=header_field(doc, "surgeon"),
         )
 

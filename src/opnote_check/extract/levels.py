@@ -372,6 +372,14 @@ def resolve(
     # the narrative level this sentence names itself beats the one carried into it
     here = (here_levels.named_affirmed if cl is here_levels.affirmed_cl else here_levels.named) or carry
     explicit = _explicit(m, cl)
+    if explicit and m.clause not in cl and m.kind != "FINDING":
+        # "Dr. O performed the L4 laminectomy, the left-sided decompression at L4-L5 and L5-S1": a
+        # vertebra in the work's own clause beats the interspaces of the clause beside it
+        # (a parenthesis elaborates the clause before it: "decompression L5/S1 (L5 laminectomy, ...)")
+        in_clause = [x for x in named if x.clause == m.clause]
+        opens = ctx.words[ctx.clause_start.get(m.clause, m.tstart)]
+        if in_clause and opens not in ("(", "["):
+            return from_vertebrae(in_clause, m, ctx, here), "vertebra"
     if explicit:
         return explicit, "explicit" if m.clause in cl else "sentence"
     if s.anaphor_clauses and not s.vague:

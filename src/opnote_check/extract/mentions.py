@@ -235,9 +235,11 @@ def read_mentions(doc: Doc) -> MentionTable:
         sentences.append(Sentence(s_index, is_item, section_of[a], sent.text.lower(), [], paragraph, a, b))
     mentions = []
     for span in spans:
+        if any((m.rule.metadata or {}).get("retracts") for m in span._.modifiers):
+            continue  # "left [correction: right]": words the dictation itself takes back are not in the note
         status, cue = _status(span)
         rule = getattr(span._, "target_rule", None)
-        level = span._.level
+        level = span._.opnote_level
         if rule is not None:
             rule_id = rule.rule_id
         else:
