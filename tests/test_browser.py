@@ -244,3 +244,17 @@ def test_batch_report_sorts_and_filters(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "batch-report.png"))  # docs/batch-report.png is a copy
     page.close()
+
+
+def test_api_docs_render_the_operations(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.textContent.trim())")
+    assert {"/api/check", "/api/note", "/api/rules", "/healthz"} <= set(p.replace("\u200b", "") for p in paths)
+    assert "Unable to render" not in page.inner_text("body") and errors == []
+    page.click(".opblock-summary-path:has-text('/api/check')")
+    page.wait_for_selector("text=CheckResponse")
+    page.close()

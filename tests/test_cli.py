@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -165,3 +166,61 @@ def test_docx_note_checks_like_batch_reads_it(tmp_path):
     _, from_txt, _ = run("check", str(DEMO), "-f", "json", "--case-id", "demo")
     a, b = json.loads(from_docx), json.loads(from_txt)
     assert [g["rule"] for g in a["gaps"]] == [g["rule"] for g in b["gaps"]] and a["segments"] == b["segments"]
+
+
+def test_several_notes_like_a_linter(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("PROCEDURES: Left TLIF L4-L5.\nA left L4-L5 laminotomy; the L5 root was compressed by thick flavum.\n")
+    code, out, err = run("check", str(good), str(DEMO), str(tmp_path / "missing.txt"), "-f", "json")
+    reports = json.loads(out)
+    assert [r["case_id"] for r in reports] == ["good", "demo-tlif"]
+    assert code == 2 and err.count("\n") == 1 and "missing.txt: no such file" in err  # the worst status
+    code, out, _ = run("check", str(tmp_path / "*.txt"), "-f", "json")  # a glob the program expands
+    assert code == 0 and json.loads(out)["case_id"] == "good"  # one note: one report, as for a path
+    code, out, err = run("check", str(good), str(DEMO), "--line", "22630")
+    assert_one_line_error(code, out, err, "take one note")
+
+
+def test_settings_file_selects_and_ignores(tmp_path):
+    (tmp_path / ".opnote-check.toml").write_text('ignore = ["TECHNIQUE_NOT_NAMED", "REFERENCE_"]\nseverity = { MODIFIER_51_ON_ADDON = "warning" }\n')
+    args = ["check", str(DEMO), "--line", "22630", "--line", "22632", "--line", "63052", "--line", "63053-51", "-f", "json",
+            "--date-of-service", "2026-11-02"]
+    proc = subprocess.run([sys.executable, "-m", "opnote_check.cli", *args], capture_output=True, cwd=tmp_path, timeout=60)
+    report = json.loads(proc.stdout)
+    rules = {g["rule"]: g["severity"] for g in report["gaps"]}
+    assert "TECHNIQUE_NOT_NAMED" not in rules and "REFERENCE_DATE_NOT_COVERED" not in rules
+    assert rules["MODIFIER_51_ON_ADDON"] == "warning" and report["amount_at_risk"] == 0.0
+    assert proc.returncode == 0  # no error gap left at the default --fail-on
+    proc = subprocess.run([sys.executable, "-m", "opnote_check.cli", *args, "--select", "MODIFIER_", "--fail-on", "warning"],
+                          capture_output=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1 and {g["rule"] for g in json.loads(proc.stdout)["gaps"]} == {"MODIFIER_51_ON_ADDON"}
+
+
+def test_a_paste_on_a_terminal_says_how_to_finish_it():
+    import os
+    import pty
+    import select as select_module
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin, stdout and stderr are the terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "opnote_check.cli", "check", "-"])
+    seen = b""
+    deadline = time.time() + 60
+    while b"Ctrl-D" not in seen and time.time() < deadline:
+        if select_module.select([fd], [], [], 1)[0]:
+            seen += os.read(fd, 4096)
+    os.write(fd, b"PROCEDURES: Left TLIF L4-L5.\nA left L4-L5 laminotomy for a compressed L5 root.\n\x04")
+    while time.time() < deadline:
+        if select_module.select([fd], [], [], 1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode("utf-8", "replace")
+    assert "Paste the note, then press Enter and Ctrl-D" in text and "L4-L5" in text.split("Ctrl-D", 1)[1]
+    assert os.waitstatus_to_exitcode(status) in (0, 1)

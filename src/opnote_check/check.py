@@ -16,12 +16,15 @@ def build_report(
     patterns_version: str,
     case_id: str | None = None,
     qp: bool = False,
+    selection=None,
 ) -> Report:
     """Run every rule that applies against the tables in force on the claim's date of service
     (today without one) and assemble the §4 report. With no claim (scribe mode) only the
     documentation rules run; with no note only the claim rules run."""
     reference = library.on(claim.date_of_service if claim else None, qp=qp)
     gaps = run_rules(CheckContext(extraction, claim, reference))
+    if selection:
+        gaps = select_gaps(gaps, selection)
     billed = billed_lines(claim, gaps, reference) if claim is not None else None
     unbilled = unbilled_lines(extraction, claim) if extraction is not None and claim is not None else []
     body = {}
@@ -88,3 +91,19 @@ def unbilled_lines(extraction: Extraction, claim: Claim) -> list[SupportedLine]:
 def worst_severity(report: Report) -> str | None:
     severities = {g.severity for g in report.gaps}
     return "error" if "error" in severities else "warning" if "warning" in severities else None
+
+
+def select_gaps(gaps: list[Gap], selection) -> list[Gap]:
+    """A site's select / ignore / severity (config.RuleSelection); a gap made a warning no longer
+    puts billed units at risk."""
+    out = []
+    for gap in gaps:
+        if not selection.keeps(gap.rule):
+            continue
+        severity = selection.severity.get(gap.rule, gap.severity)
+        if severity != gap.severity:
+            gap = gap.model_copy(update={"severity": severity, "at_risk": gap.at_risk if severity == "error" else [],
+                                         "amount_at_risk": gap.amount_at_risk if severity == "error" else None})
+        out.append(gap)
+    order = {"error": 0, "warning": 1}
+    return sorted(out, key=lambda g: (order[g.severity], g.rule, g.interspace or ""))

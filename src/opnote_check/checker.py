@@ -22,7 +22,7 @@ ClaimLike = Claim | dict | Iterable[str] | None
 
 
 class Checker:
-    def __init__(self, patterns: str | Path | None = None, reference=None, qp: bool = False):
+    def __init__(self, patterns: str | Path | None = None, reference=None, qp: bool = False, selection=None):
         from .pipeline import get_pipeline
         from .reference import get_reference
 
@@ -30,6 +30,7 @@ class Checker:
         self.pipeline = get_pipeline(site)  # PatternError for a broken site rule file
         self.library = reference if reference is not None else get_reference(site)
         self.qp = qp
+        self.selection = selection  # config.RuleSelection: a site's select / ignore / severity
 
     @property
     def patterns_version(self) -> str:
@@ -48,7 +49,7 @@ class Checker:
     def report(self, extraction: Extraction | None, claim: Claim | None, case_id: str | None = None) -> Report:
         from .check import build_report
 
-        return build_report(extraction, claim, self.library, self.patterns_version, case_id, self.qp)
+        return build_report(extraction, claim, self.library, self.patterns_version, case_id, self.qp, self.selection)
 
 
 def as_claim(claim: ClaimLike, case_id: str | None = None) -> Claim | None:

@@ -81,13 +81,30 @@ def _fail(message: str) -> None:
     raise UserError(message)
 
 
-def _checker(patterns: Path | None, qp: bool = False):
+def _read(note: str):
+    """read_note, with what a terminal user needs to know about pasting (on stderr)."""
+    from .notes import NoteError, looks_cut_by_terminal, read_note
+
+    if note == "-" and sys.stdin.isatty():
+        typer.echo("Paste the note, then press Enter and Ctrl-D (Ctrl-Z, Enter on Windows). "
+                   "For long notes: opnote-check check - < note.txt, or the page (opnote-check serve).", err=True)
+    try:
+        name, text = read_note(note)
+    except NoteError as exc:
+        _fail(str(exc))
+    if note == "-" and looks_cut_by_terminal(text):
+        typer.echo("opnote-check: warning: a line of the paste is exactly 4095 bytes; the terminal may have cut it. "
+                   "Use opnote-check check - < note.txt for long notes.", err=True)
+    return name, text
+
+
+def _checker(patterns: Path | None, qp: bool = False, selection=None):
     """The Checker for the patterns folder; a broken site rule file is a one-line error."""
     from .checker import Checker
     from .patterns import PatternError
 
     try:
-        return Checker(patterns, qp=qp)
+        return Checker(patterns, qp=qp, selection=selection)
     except PatternError as exc:
         _fail(str(exc))
 
@@ -104,12 +121,7 @@ def extract(
     patterns: PatternsOption = None,
 ) -> None:
     """Show what the note documents per interspace: techniques, side, findings, fusion."""
-    from .notes import NoteError, read_note
-
-    try:
-        name, text = read_note(note)
-    except NoteError as exc:
-        _fail(str(exc))
+    name, text = _read(note)
     checker = _checker(patterns)
     extraction = checker.extract(text)
     if format is TextOrJson.json:
@@ -125,56 +137,130 @@ def extract(
 
 @app.command()
 def check(
-    note: Annotated[str, typer.Argument(metavar="NOTE", help="Note file (.txt, .docx, .rtf, .pdf), or - to read a pasted note from standard input.")],
-    claim: Annotated[Optional[Path], typer.Option("--claim", metavar="FILE", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle.")] = None,
+    notes: Annotated[list[str], typer.Argument(metavar="NOTE...", help="Note files (.txt, .docx, .rtf, .pdf) or globs, or - to read a pasted note from standard input.")],
+    claim: Annotated[Optional[Path], typer.Option("--claim", metavar="FILE", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle. With several notes, each takes the case named like its file.")] = None,
     line: Annotated[Optional[list[str]], typer.Option("--line", metavar="SPEC", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
     date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date of service of the --line claim (selects the reference tables; default today).")] = None,
     diagnosis: Annotated[Optional[list[str]], typer.Option("--diagnosis", metavar="ICD10", help="An ICD-10-CM code of the --line claim, e.g. M48.062. Repeatable.")] = None,
     qp: Annotated[bool, typer.Option("--qp", metavar="", help="Price lines with the qualifying-APM conversion factor (default non-QP).")] = False,
     case_id: Annotated[Optional[str], typer.Option("--case-id", metavar="ID", help="Which case of the claim file (default: the only one, or the note's name).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a gap of this severity (or worse) is found.")] = FailOn.error,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (one note).")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 when a gap of this severity (or worse) is found. [default: error, or the settings file's]")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", metavar="RULE", help="Report only these rule ids (or prefixes). Repeatable.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULE", help="Do not report these rule ids (or prefixes). Repeatable.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Text: every evidence span of every gap (default: the first three).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (default: .opnote-check.toml or [tool.opnote-check] in pyproject.toml, found upwards).")] = None,
     patterns: PatternsOption = None,
 ) -> None:
-    """Check a note against its billed lines; every gap with its evidence and a fix.
+    """Check notes against their billed lines; every gap with its evidence and a fix.
 
     With no claim (scribe mode) the documentation rules still run and the report shows the
-    63052/63053 lines the note supports. Exit 0: no gap at or above --fail-on; 1: such gaps; 2: bad input.
+    63052/63053 lines the note supports. Several notes (or globs): one report each, like a linter.
+    Exit 0: no gap at or above --fail-on; 1: such gaps; 2: bad input (the worst over the notes).
     """
     from .check import worst_severity
-    from .claims import ClaimError, claim_from_specs, load_claims, select_claim
-    from .notes import NoteError, read_note
+
+    settings = _settings(config, select or (), ignore or ())
+    paths = _expand(notes)
+    if len(paths) > 1 and (output is not None or "-" in paths or (line and not claim)):
+        _fail("--output, - and --line take one note; give several notes with --claim or none")
+    if len(paths) > 1 and case_id is not None:
+        _fail("--case-id picks one case; with several notes each takes the case named like its file")
+    claims = _claims(claim, line, date_of_service, diagnosis, case_id)
+    checker = _checker(patterns or (settings.patterns and Path(settings.patterns)), qp, settings.selection(select or (), ignore or ()))
+    threshold = fail_on.value if fail_on is not None else (settings.settings.fail_on or "error")
+    status = 0
+    json_reports = []
+    for note in paths:
+        try:
+            name, text = _read(note)
+            the_claim = claims(name, single=len(paths) == 1)
+        except UserError as exc:
+            if len(paths) == 1:
+                raise
+            typer.echo(f"opnote-check: error: {exc}", err=True)
+            status = 2
+            continue
+        report = checker.report(checker.extract(text), the_claim,
+                                case_id or (the_claim.case_id if the_claim and the_claim.case_id else name))
+        if format is OutputFormat.json and len(paths) > 1:
+            json_reports.append(report.model_dump(mode="json"))
+        else:
+            _emit(report, text, format, output, verbose)
+        worst = worst_severity(report)
+        if threshold != "never" and worst is not None and (worst == "error" or threshold == "warning"):
+            status = max(status, 1)
+    if json_reports:
+        typer.echo(json.dumps(json_reports, indent=2))
+    if status:
+        raise typer.Exit(status)
+
+
+def _expand(notes: list[str]) -> list[str]:
+    """Globs expanded (for shells that do not), in order, each note once."""
+    import glob
+
+    out: list[str] = []
+    for note in notes:
+        found = sorted(glob.glob(note, recursive=True)) if note != "-" and any(c in note for c in "*?[") else [note]
+        if not found:
+            _fail(f"{note}: no note matches")
+        out.extend(f for f in found if f not in out)
+    return out
+
+
+def _settings(config: Path | None, select, ignore):
+    from .config import ConfigError, discover
 
     try:
-        name, text = read_note(note)
-    except NoteError as exc:
+        settings = discover(explicit=config)
+        settings.selection(select, ignore)
+        from .config import Settings
+
+        Settings.model_validate({"select": list(select), "ignore": list(ignore)})  # the command line's ids exist
+    except ConfigError as exc:
         _fail(str(exc))
+    except Exception as exc:  # pydantic's error for an unknown --select / --ignore id
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            _fail(exc.errors()[0]["msg"].removeprefix("Value error, "))
+        raise
+    return settings
+
+
+def _claims(claim, line, date_of_service, diagnosis, case_id):
+    """A function: note name -> its claim (or None in scribe mode); a bad claim is a one-line error."""
+    from .claims import ClaimError, claim_from_specs, load_claims, select_claim
+
+    if claim is not None and line:
+        _fail("give the billed lines with --claim or with --line, not both")
+    if claim is not None and (date_of_service or diagnosis):
+        _fail("--date-of-service and --diagnosis describe a --line claim; a claim file carries its own")
     try:
-        if claim is not None and line:
-            _fail("give the billed lines with --claim or with --line, not both")
-        if claim is not None and (date_of_service or diagnosis):
-            _fail("--date-of-service and --diagnosis describe a --line claim; a claim file carries its own")
         if claim is not None:
-            claims = load_claims(claim)
-            wanted = case_id if case_id is not None else (name if len(claims) > 1 and name in claims else None)
-            the_claim = select_claim(claims, wanted, str(claim))
-        elif line:
+            all_claims = load_claims(claim)
+
+            def from_file(name: str, single: bool):
+                wanted = case_id if case_id is not None else (name if (len(all_claims) > 1 or not single) and name in all_claims else None)
+                if not single and wanted is None:
+                    _fail(f"{claim}: no case {name!r} for note {name!r}")
+                try:
+                    return select_claim(all_claims, wanted, str(claim))
+                except ClaimError as exc:
+                    _fail(str(exc))
+
+            return from_file
+        if line:
             the_claim = claim_from_specs(line, case_id, date_of_service.date() if date_of_service else None, diagnosis or ())
-        else:
-            the_claim = None
+            return lambda name, single: the_claim
     except ClaimError as exc:
         _fail(str(exc))
-    checker = _checker(patterns, qp)
-    report = checker.report(checker.extract(text), the_claim,
-                            case_id or (the_claim.case_id if the_claim and the_claim.case_id else name))
-    _emit(report, text, format, output)
-    worst = worst_severity(report)
-    if fail_on is not FailOn.never and worst is not None and (worst == "error" or fail_on is FailOn.warning):
-        raise typer.Exit(1)
+    return lambda name, single: None
 
 
-def _emit(report, text: str, format: OutputFormat, output: Path | None) -> None:
+def _emit(report, text: str, format: OutputFormat, output: Path | None, verbose: bool = False) -> None:
     if format is OutputFormat.json:
         rendered = report.model_dump_json(indent=2)
     elif format is OutputFormat.html:
@@ -189,7 +275,8 @@ def _emit(report, text: str, format: OutputFormat, output: Path | None) -> None:
                 from .render.text import print_report
 
                 with output.open("w", encoding="utf-8") as fh:
-                    print_report(report, Console(file=fh, width=100, color_system=None), title=f"{report.case_id}")
+                    print_report(report, Console(file=fh, width=100, color_system=None), title=f"{report.case_id}",
+                                 note=text, verbose=verbose)
             else:
                 output.write_text(rendered, encoding="utf-8")
         except OSError as exc:
@@ -198,7 +285,8 @@ def _emit(report, text: str, format: OutputFormat, output: Path | None) -> None:
     if rendered is None:
         from .render.text import print_report
 
-        print_report(report, Console(), title=f"{report.case_id}: documented decompression by interspace")
+        print_report(report, Console(), title=f"{report.case_id}: documented decompression by interspace", note=text,
+                     verbose=verbose)
     else:
         typer.echo(rendered)
 

@@ -99,6 +99,8 @@ def read_note(source: str, max_bytes: int = MAX_NOTE_BYTES) -> tuple[str, str]:
         raise NoteError(f"{source}: no such file")
     if path.is_dir():
         raise NoteError(f"{source}: is a folder, not a note")
+    if not path.is_file():  # a device or a FIFO would read without end
+        raise NoteError(f"{source}: not a regular file")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -107,3 +109,11 @@ def read_note(source: str, max_bytes: int = MAX_NOTE_BYTES) -> tuple[str, str]:
     except OSError as exc:
         raise NoteError(f"{source}: cannot read ({exc.strerror or exc})") from None
     return path.stem, note_from_bytes(data, path.name, source)
+
+
+TTY_LINE_LIMIT = 4095  # a terminal in canonical mode keeps at most this many bytes of one line
+
+
+def looks_cut_by_terminal(text: str) -> bool:
+    """A pasted line of exactly the terminal's limit was probably cut short by the terminal."""
+    return any(len(line.encode("utf-8")) == TTY_LINE_LIMIT for line in text.splitlines())

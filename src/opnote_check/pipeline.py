@@ -250,8 +250,11 @@ def opnote_sentences(doc: Doc) -> Doc:
 
 @Language.factory("opnote_levels", default_config={"lexicon": {}})
 def make_level_tagger(nlp: Language, name: str, lexicon: dict) -> "LevelTagger":
+    """With no lexicon (nlp.add_pipe("opnote_levels") in another pipeline), the packaged one."""
     from .levels import Lexicon
 
+    if not lexicon:
+        return LevelTagger(LevelGrammar(load_patterns(None).lexicon))
     return LevelTagger(LevelGrammar(Lexicon.model_validate(lexicon)))
 
 

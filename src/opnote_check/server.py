@@ -14,6 +14,7 @@ import ipaddress
 import logging
 import time
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,6 +28,7 @@ from . import __version__
 from .claims import Claim, ClaimError, claim_from_object, claim_from_specs
 from .notes import NoteError, check_text, note_from_bytes
 from .render.html import highlight_note, render_page_result
+from .models import Report
 from .rules import catalogue
 
 MAX_BODY_BYTES = 1_000_000
@@ -49,6 +51,22 @@ class CheckRequest(BaseModel):
     case_id: str | None = None
     highlight: bool = Field(default=False, description="Also return the note as escaped HTML with every span highlighted.")
     render: bool = Field(default=False, description="Also return the scribe page's result as HTML ('html'), rendered by the server's templates.")
+
+
+class CheckResponse(Report):
+    """The report, with the note as highlighted HTML (`highlight`) and the page's result (`render`)."""
+
+    note_html: str | None = None
+    html: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    detail: str
+
+
+class NoteText(BaseModel):
+    name: str
+    text: str
 
 
 class BodyLimit:
@@ -119,10 +137,10 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
     )
     static = files("opnote_check") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    try:
-        import swagger_ui_bundle
+    try:  # Swagger UI 5 (renders OpenAPI 3.1), served from the installed swagger-ui-py package
+        import swagger_ui
 
-        app.mount("/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+        app.mount("/swagger", StaticFiles(directory=str(Path(swagger_ui.__file__).parent / "static")), name="swagger")
     except ImportError:  # docs without assets still serve the OpenAPI JSON
         pass
 
@@ -173,8 +191,13 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
     def rules() -> list[dict]:
         return catalogue()
 
-    @app.post("/api/check")
+    @app.post("/api/check", response_model=None, responses={
+        200: {"model": CheckResponse, "description": "The report (SPEC §4)."},
+        422: {"model": ErrorDetail, "description": "The note or the claim cannot be checked (one message)."},
+        413: {"model": ErrorDetail, "description": "The request body is over the limit."},
+    })
     def check(req: CheckRequest) -> JSONResponse:
+        """Check one note (and its planned or billed lines); every gap with its evidence and a fix."""
         try:
             text = check_text(req.note, "note")
             claim = _claim(req)
@@ -188,7 +211,11 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
             body["html"] = render_page_result(report, text)
         return JSONResponse(body)
 
-    @app.post("/api/note")
+    @app.post("/api/note", response_model=None, responses={
+        200: {"model": NoteText, "description": "The note's text; offsets of a check index it."},
+        422: {"model": ErrorDetail, "description": "Not a readable note file."},
+    }, openapi_extra={"requestBody": {"required": True, "content": {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def note_file(request: Request, name: str = "note.txt") -> JSONResponse:
         """A note file's text (.txt, .docx, .rtf, .pdf), as the page's file drop sends it: the raw
         file as the request body, its name in `name`."""
@@ -219,4 +246,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, patterns: str | None = None
             "serving on %s: the page is reachable from other machines; notes are PHI, use 127.0.0.1 unless that is intended", host
         )
     app = create_app(patterns, max_body)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"opnote-check: serving the scribe page on http://{shown}:{port}/ (API docs: /docs); Ctrl-C stops it", flush=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

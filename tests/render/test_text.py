@@ -42,3 +42,31 @@ def test_the_table_shows_verdict_words_never_a_bare_yes(extract, library):
     out = render(print_report, report)
     assert "Verdict" in out and "documented" in out and "needs query: no side stated" in out
     assert " yes " not in out and "Counts" not in out
+
+
+def test_at_80_columns_evidence_is_a_line_with_the_span_marked(extract, library):
+    from opnote_check.render.text import evidence_line
+
+    report = build_report(extract(NOTE), claim_from_specs(["22630", "22632", "63052", "63053-51"]), library, "v", "A")
+    console = Console(record=True, width=80, color_system=None)
+    print_report(report, console, note=NOTE)
+    out = console.export_text()
+    lines = out.splitlines()
+    assert all(len(l.rstrip()) <= 80 for l in lines)
+    assert "line 2: " in out and "«laminotomy»" in out and "@" not in out.split("1 error")[-1].split("Medicare")[0]
+    # a wrapped message stays indented under its gap; a rule id is never split
+    gap_lines = [l for l in lines if l.startswith("    ") and not l.startswith("      ")]
+    assert gap_lines and all(l[:4] == "    " for l in gap_lines)
+    assert any(l.strip().startswith("MODIFIER_51_ON_ADDON") for l in lines)
+    assert str(evidence_line("one\ntwo left L5 three", 8, 12)) == "line 2: two «left» L5 three"
+
+
+def test_verbose_shows_every_span_and_enums_read_as_words(extract, library):
+    note = ("PROCEDURES: TLIF L4-L5.\nL4-L5 was decompressed. The L4-L5 decompression was thorough. L4-L5 decompressed "
+            "again. L4-L5 decompression done. L4-L5 decompressed more.")
+    report = build_report(extract(note), None, library, "v", "A")
+    short = render(lambda r, c: print_report(r, c, note=note), report)
+    full = render(lambda r, c: print_report(r, c, note=note, verbose=True), report)
+    assert "more span(s) (--verbose shows them)" in short and "more span(s)" not in full
+    assert full.count("line 2:") > short.count("line 2:")
+    assert "not_documented" not in full and "_interbody" not in full

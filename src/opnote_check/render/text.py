@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -29,14 +32,19 @@ def interspace_table(extraction: Extraction, title: str | None = None) -> Table:
     return table
 
 
+def words(value: str) -> str:
+    """An enum spelling as words: 'combined_posterolateral_interbody' -> 'combined posterolateral interbody'."""
+    return value.replace("_", " ")
+
+
 def summary_lines(extraction: Extraction) -> list[Text]:
     a = extraction.arthrodesis
     lines = []
     fused = ", ".join(a.interspaces) if a.interspaces else "none"
     approach = f", approach from the {a.approach_side}" if a.approach_side else ""
-    lines.append(Text.assemble(("Arthrodesis: ", "bold"), f"{a.technique}; posterior interbody at {fused}{approach}"))
+    lines.append(Text.assemble(("Arthrodesis: ", "bold"), f"{words(a.technique)}; posterior interbody at {fused}{approach}"))
     session = extraction.same_session
-    lines.append(Text.assemble(("Same session: ", "bold"), session.status + (" (staged)" if session.staged else "")))
+    lines.append(Text.assemble(("Same session: ", "bold"), words(session.status) + (" (staged)" if session.staged else "")))
     if extraction.co_surgeon.documented:
         lines.append(Text.assemble(("Co-surgeon: ", "bold"), "documented"))
     supported = lines_text(extraction.supported_lines) or "no 63052/63053 units"
@@ -63,13 +71,33 @@ def print_extraction(extraction: Extraction, console: Console, title: str | None
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow"}
 
 
-def _quote(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def _indented(text: Text, by: int) -> Padding:
+    """Wrapped lines stay under their gap."""
+    return Padding(text, (0, 0, 0, by))
 
 
-def print_report(report, console: Console, title: str | None = None) -> None:
-    """The per-interspace table, then the gaps grouped by severity with evidence and fix."""
+def evidence_line(note: str, start: int, end: int, width: int = 60) -> Text:
+    """'line 12: …the left L5-S1 «facet was taken down» to reach…': where the span is, in its line."""
+    line_no = note.count("\n", 0, start) + 1
+    line_start = note.rfind("\n", 0, start) + 1
+    line_end = note.find("\n", end)
+    line_end = len(note) if line_end == -1 else line_end
+    before, span, after = note[line_start:start], note[start:end], note[end:line_end]
+    room = max(10, (width - len(span)) // 2)
+    if len(before) > room:  # cut at a word boundary
+        cut = before[-room:]
+        before = "…" + (cut.split(" ", 1)[1] if " " in cut else cut)
+    if len(after) > room:
+        cut = after[:room]
+        after = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    flat = lambda piece: re.sub(r"\s+", " ", piece)  # noqa: E731
+    return Text.assemble((f"line {line_no}: ", "dim"), flat(before).lstrip(), ("«" + flat(span) + "»", "bold"), flat(after).rstrip())
+
+
+def print_report(report, console: Console, title: str | None = None, note: str | None = None, verbose: bool = False) -> None:
+    """The per-interspace table, then the gaps grouped by severity with evidence and fix. With the
+    note, evidence reads as its line number and the line with the span marked (offsets are in the
+    JSON); the first three spans of a gap unless verbose."""
     from ..models import Extraction
 
     if report.arthrodesis is not None:
@@ -88,6 +116,7 @@ def print_report(report, console: Console, title: str | None = None) -> None:
     if not report.gaps:
         console.print(Text("No gaps: the note supports the billed 63052/63053 lines.", style="bold green"))
         return
+    shown = None if verbose else 3
     for severity in ("error", "warning"):
         gaps = [g for g in report.gaps if g.severity == severity]
         if not gaps:
@@ -96,13 +125,16 @@ def print_report(report, console: Console, title: str | None = None) -> None:
         for gap in gaps:
             where = f" [{gap.interspace}]" if gap.interspace else ""
             money = f"  ({usd(gap.amount_at_risk)} at risk)" if gap.amount_at_risk else ""
-            console.print(Text.assemble(("  " + gap.rule, SEVERITY_STYLE[severity]), (where, "bold"), money))
-            console.print(Text("    " + gap.message))
-            for ev in gap.evidence[:3]:
-                console.print(Text(f"    @{ev.start}-{ev.end} ({ev.section}): “{_quote(ev.text)}”", style="dim"))
-            if len(gap.evidence) > 3:
-                console.print(Text(f"    … {len(gap.evidence) - 3} more span(s)", style="dim"))
-            console.print(Text.assemble(("    Fix: ", "bold cyan"), gap.fix))
+            console.print(_indented(Text.assemble((gap.rule, SEVERITY_STYLE[severity]), (where, "bold"), money), 2))
+            console.print(_indented(Text(gap.message), 4))
+            for ev in gap.evidence[:shown]:
+                if note is not None and 0 <= ev.start < ev.end <= len(note):
+                    console.print(_indented(evidence_line(note, ev.start, ev.end, max(40, console.width - 20)), 6))
+                else:
+                    console.print(_indented(Text(f"@{ev.start}-{ev.end} ({ev.section}): “{' '.join(ev.text.split())}”", style="dim"), 6))
+            if shown is not None and len(gap.evidence) > shown:
+                console.print(_indented(Text(f"… {len(gap.evidence) - shown} more span(s) (--verbose shows them)", style="dim"), 6))
+            console.print(_indented(Text.assemble(("Fix: ", "bold cyan"), gap.fix), 4))
     footer(report, console)
 
 
