@@ -67,19 +67,14 @@ def main() -> None:
     import medspacy
     import spacy
 
-    from opnote_check.check import build_report
-    from opnote_check.extract import extract_text
-    from opnote_check.pipeline import get_pipeline
-    from opnote_check.reference import get_reference
+    from opnote_check import Checker
 
     texts = notes()
-    pipeline = get_pipeline()
-    reference = get_reference()
+    checker = Checker()
+    pipeline = checker.pipeline
     blank = spacy.blank("en")
     stock = medspacy.load()
-
-    def full_check(text: str):
-        return build_report(extract_text(text, pipeline), None, reference, pipeline.patterns.version)
+    full_check = checker.check
 
     results = {
         "blank spaCy tokenizer": per_note_ms(blank.make_doc, texts, args.repeat),

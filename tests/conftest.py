@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from opnote_check.extract import extract_text
 from opnote_check.pipeline import get_pipeline
 from opnote_check.reference import get_reference
 
@@ -51,8 +50,16 @@ def current_library(site_patterns):
 
 
 @pytest.fixture(scope="session")
-def extract(pipeline):
-    return lambda text: extract_text(text, pipeline)
+def checker():
+    """The package's facade, as the CLI, the server and batch use it."""
+    from opnote_check import Checker
+
+    return Checker()
+
+
+@pytest.fixture(scope="session")
+def extract(checker):
+    return checker.extract
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +68,6 @@ def current_reference(current_library):
 
 
 @pytest.fixture(scope="session")
-def report_of(pipeline, library):
+def report_of(checker):
     """Note text (and optionally a claim) -> the report, as `check` builds it."""
-    from opnote_check.check import build_report
-
-    return lambda text, claim=None: build_report(extract_text(text, pipeline), claim, library, "test")
+    return lambda text, claim=None: checker.check(text, claim)

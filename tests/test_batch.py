@@ -378,3 +378,21 @@ def test_dask_workers_write_nothing(folder, tmp_path):
     out = tmp_path / "dask"
     assert (out / case_html("a1")).exists() and (out / "worklist.xlsx").exists()
     assert not list(scratch.rglob("*.html")) and not list(scratch.rglob("results.jsonl"))
+
+
+def test_hostile_jsonl_lines_are_results_not_crashes(tmp_path):
+    jsonl = tmp_path / "notes.jsonl"
+    lines = [
+        '{"case_id": null, "text": "TLIF L4-5."}',
+        '{"case_id": "sur\\ud800rogate", "text": "PROCEDURES: Left TLIF L4-L5.\\nA left L4-L5 laminotomy \\udc00 for a compressed root."}',
+        '{"case_id": true, "text": "x"}',
+        '{"case_id": 17, "text": "PROCEDURES: Left TLIF L4-L5.\\nA left L4-L5 laminotomy for a compressed root."}',
+    ]
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = run_batch(jsonl, None, tmp_path / "out", workers=1)
+    results = read_results(tmp_path / "out")
+    assert summary.cases == 4 and len(results) == 4
+    by_case = {r["case_id"]: r for r in results}
+    assert by_case["notes.jsonl:1"]["status"] == "error" and "no case_id" in by_case["notes.jsonl:1"]["error"]
+    assert by_case["notes.jsonl:3"]["status"] == "error"
+    assert by_case["sur\ufffdrogate"]["status"] != "error" and by_case["17"]["status"] != "error"

@@ -151,8 +151,8 @@ def test_version_and_short_help():
     assert code == 0 and out.strip() == f"opnote-check {__version__}"
     code, out, _ = run("check", "-h")
     assert code == 0 and "--line SPEC" in out and "CODE[-MOD]...[xUNITS]" in out
-    options = out.split("Options:", 1)[1]  # option values are named (FILE, SPEC, ...), flags carry no type label
-    assert "<bool>" not in options and "<str>" not in options and "<path>" not in options
+    # arguments and option values are named (NOTE, FILE, SPEC, ...); flags carry no type label
+    assert "<bool>" not in out and "<str>" not in out and "<path>" not in out and "NOTE  " in out
     code, out, _ = run("-h")
     assert code == 0 and "--install-completion" in out and "schema" in out
 
@@ -224,3 +224,27 @@ def test_a_paste_on_a_terminal_says_how_to_finish_it():
     text = seen.decode("utf-8", "replace")
     assert "Paste the note, then press Enter and Ctrl-D" in text and "L4-L5" in text.split("Ctrl-D", 1)[1]
     assert os.waitstatus_to_exitcode(status) in (0, 1)
+
+
+def test_a_pasted_line_cut_by_the_terminal_is_warned_of():
+    note = b"PROCEDURES: Left TLIF L4-L5.\n" + b"x" * 4095 + b"\nA left L4-L5 laminotomy for a compressed L5 root.\n"
+    code, _, err = run("check", "-", stdin=note)
+    assert code in (0, 1) and "exactly 4095 bytes" in err and "check - < note.txt" in err
+    code, _, err = run("check", "-", stdin=note.replace(b"x" * 4095, b"x" * 4000))
+    assert "4095" not in err  # must NOT warn for an ordinary long line
+
+
+def test_serve_prints_the_url_it_listens_on():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "opnote_check.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        first = proc.stdout.readline().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in first

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import __version__
 from .claims import Claim
 from .notes import MAX_NOTE_BYTES, NOTE_SUFFIXES, NoteError, check_text, note_from_bytes
 
@@ -166,11 +165,14 @@ def _jsonl_item(line: str, where: str) -> Item:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return Item(where, where, error=f"bad JSONL line ({exc.msg})")
-    if not isinstance(obj, dict) or "case_id" not in obj:
-        return Item(where, where, error="bad JSONL line (no case_id)")
+    if not isinstance(obj, dict) or not isinstance(obj.get("case_id"), (str, int)) or isinstance(obj.get("case_id"), bool) \
+            or not str(obj["case_id"]).strip():
+        return Item(where, where, error="bad JSONL line (no case_id: a non-empty string or number)")
+    # a lone UTF-16 surrogate (\\ud800) cannot be written as UTF-8: replaced, as in a note's text
+    case_id = str(obj["case_id"]).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if not isinstance(obj.get("text"), str):
-        return Item(str(obj["case_id"]), where, error="bad JSONL line (no text)")
-    return Item(str(obj["case_id"]), where, text=obj["text"])
+        return Item(case_id, where, error="bad JSONL line (no text)")
+    return Item(case_id, where, text=obj["text"])
 
 
 def note_text(item: Item) -> str:
@@ -242,11 +244,9 @@ def missing_note_result(case_id: str, claim: dict, patterns: str | None) -> dict
 
 
 def _error_report(case_id: str, error: str, checker, **fields):
-    from .models import Provenance, Report
+    from .models import Report
 
-    provenance = Provenance(tool_version=__version__, patterns_version=checker.patterns_version,
-                            reference_release=checker.library.on().release)
-    return Report(case_id=case_id, status="error", error=error, provenance=provenance, **fields)
+    return Report(case_id=case_id, status="error", error=error, provenance=checker.provenance(), **fields)
 
 
 # ---------------------------------------------------------------- claims and bookkeeping on disk

@@ -38,16 +38,21 @@ def build_report(
         status="gaps" if gaps else "pass",
         amount_at_risk=round(sum(l.amount_at_risk for l in billed or []), 2),
         amount_unbilled=round(sum(reference.amount(l.code, l.units) for l in unbilled), 2),
-        provenance=Provenance(
-            tool_version=__version__,
-            patterns_version=patterns_version,
-            reference_release=reference.release,
-            reference_tables=reference.tables(),
-            date_of_service=reference.date_of_service,
-            conversion_factor=reference.conversion_factor,
-            payment_basis=reference.payment_basis,
-        ),
+        provenance=provenance(reference, patterns_version),
         **body,
+    )
+
+
+def provenance(reference: Reference, patterns_version: str) -> Provenance:
+    """What a report was made with: the one place provenance is built."""
+    return Provenance(
+        tool_version=__version__,
+        patterns_version=patterns_version,
+        reference_release=reference.release,
+        reference_tables=reference.tables(),
+        date_of_service=reference.date_of_service,
+        conversion_factor=reference.conversion_factor,
+        payment_basis=reference.payment_basis,
     )
 
 

@@ -36,6 +36,12 @@ class Checker:
     def patterns_version(self) -> str:
         return self.pipeline.patterns.version
 
+    def provenance(self):
+        """The tool, patterns and tables (in force today) a report from this Checker cites."""
+        from .check import provenance
+
+        return provenance(self.library.on(None, qp=self.qp), self.patterns_version)
+
     def extract(self, text: str) -> Extraction:
         from .extract import extract_text
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 from rich.console import Console
 from rich.table import Table
 
@@ -49,6 +50,21 @@ class SchemaName(str, Enum):
     report = "report"
     extraction = "extraction"
     claim = "claim"
+
+class _PlainArgument(TyperArgument):
+    """An argument whose help names it (NOTE...) without Typer's type label (<str>)."""
+
+    def display_type_rich(self, ctx):
+        return None
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _PlainArgument  # this command's own parameters only
+
 
 PatternsOption = Annotated[
     Optional[Path],
@@ -109,11 +125,7 @@ def _checker(patterns: Path | None, qp: bool = False, selection=None):
         _fail(str(exc))
 
 
-def provenance(checker) -> dict:
-    return {"tool_version": __version__, "patterns_version": checker.patterns_version}
-
-
-@app.command()
+@app.command(cls=_Command)
 def extract(
     note: Annotated[str, typer.Argument(metavar="NOTE", help="Note file (.txt, .docx, .rtf, .pdf), or - to read a pasted note from standard input.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
@@ -127,7 +139,7 @@ def extract(
     if format is TextOrJson.json:
         exclude = None if spans else {"spans"}
         body = {"schema_version": "1", "case_id": name, **extraction.model_dump(mode="json", exclude=exclude)}
-        body["provenance"] = provenance(checker)
+        body["provenance"] = checker.provenance().model_dump(mode="json")
         typer.echo(json.dumps(body, indent=2))
         return
     from .render.text import print_extraction
@@ -135,9 +147,9 @@ def extract(
     print_extraction(extraction, Console(), title=f"{name}: documented decompression by interspace")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
-    notes: Annotated[list[str], typer.Argument(metavar="NOTE...", help="Note files (.txt, .docx, .rtf, .pdf) or globs, or - to read a pasted note from standard input.")],
+    notes: Annotated[list[str], typer.Argument(metavar="NOTE", help="Note files (.txt, .docx, .rtf, .pdf) or globs, or - to read a pasted note from standard input.")],
     claim: Annotated[Optional[Path], typer.Option("--claim", metavar="FILE", help="Claim file: JSON, CSV (case_id,code,units,modifiers,date_of_service,diagnoses), X12 837P or FHIR R4 Claim / Bundle. With several notes, each takes the case named like its file.")] = None,
     line: Annotated[Optional[list[str]], typer.Option("--line", metavar="SPEC", help="A billed line CODE[-MOD]...[xUNITS], e.g. 63053-62x2. Repeatable.")] = None,
     date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Date of service of the --line claim (selects the reference tables; default today).")] = None,
@@ -291,7 +303,7 @@ def _emit(report, text: str, format: OutputFormat, output: Path | None, verbose:
         typer.echo(rendered)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
@@ -310,7 +322,7 @@ def rules(
     Console().print(table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def reference(
     date_of_service: Annotated[Optional[datetime], typer.Option("--date-of-service", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Also say which tables a claim of this date is checked against.")] = None,
     format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
@@ -349,7 +361,7 @@ class Engine(str, Enum):
     dask = "dask"
 
 
-@app.command()
+@app.command(cls=_Command)
 def batch(
     input: Annotated[Path, typer.Argument(metavar="INPUT", help="Folder of notes (.txt, .docx, .rtf, .pdf), a .zip / .tar.gz of them, or a JSONL file of {case_id, text}.")],
     out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Output folder: results.jsonl, summary.csv, gaps.csv, worklist.xlsx, report.html, cases/.")],
@@ -405,7 +417,7 @@ def batch(
                err=not interactive)
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to bind; 127.0.0.1 keeps the page on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT")] = 8000,
@@ -421,7 +433,7 @@ def serve(
         _fail(str(exc))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     name: Annotated[SchemaName, typer.Argument(metavar="NAME", help="Which document: the check report, the extraction, or a claim.")] = SchemaName.report,
 ) -> None:
@@ -431,7 +443,7 @@ def schema(
     typer.echo(json.dumps(schema_of(name.value), indent=2))
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def evaluate_cmd(
     corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Folder of <id>.txt notes with <id>.gold.json labels (or gold/).")],
     json_out: Annotated[bool, typer.Option("--json", metavar="", help="Print the scores as JSON.")] = False,

@@ -183,8 +183,7 @@ def _continues_levels(texts: list[str], comma: int, level_starts: set[int], leve
     return i in level_starts and (glue or comma - 1 in level_ends)
 
 
-def _status(span) -> tuple[str, Cue | None]:
-    modifiers = list(span._.modifiers)
+def _status(span, modifiers) -> tuple[str, Cue | None]:
     for category, name in STATUS_ORDER:
         for modifier in modifiers:
             if modifier.category == category:
@@ -235,9 +234,10 @@ def read_mentions(doc: Doc) -> MentionTable:
         sentences.append(Sentence(s_index, is_item, section_of[a], sent.text.lower(), [], paragraph, a, b))
     mentions = []
     for span in spans:
-        if any((m.rule.metadata or {}).get("retracts") for m in span._.modifiers):
+        modifiers = span._.modifiers
+        if modifiers and any((m.rule.metadata or {}).get("retracts") for m in modifiers):
             continue  # "left [correction: right]": words the dictation itself takes back are not in the note
-        status, cue = _status(span)
+        status, cue = _status(span, modifiers)
         rule = getattr(span._, "target_rule", None)
         level = span._.opnote_level
         if rule is not None:
