@@ -396,3 +396,63 @@ def test_hostile_jsonl_lines_are_results_not_crashes(tmp_path):
     assert by_case["notes.jsonl:1"]["status"] == "error" and "no case_id" in by_case["notes.jsonl:1"]["error"]
     assert by_case["notes.jsonl:3"]["status"] == "error"
     assert by_case["sur\ufffdrogate"]["status"] != "error" and by_case["17"]["status"] != "error"
+
+
+def test_workers_die_with_a_killed_batch(tmp_path):
+    """SIGKILL of the batch's own process (not its group) leaves no worker behind."""
+    psutil = pytest.importorskip("psutil")
+    notes = fixture_notes(tmp_path / "notes", 200, "w")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "opnote_check.cli", "batch", str(notes), "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    results = out / "results.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not results.exists() or results.read_bytes().count(b"\n") < 4):
+        time.sleep(0.05)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "the batch runs worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    try:
+        assert alive == []
+    finally:
+        for p in alive:
+            p.kill()
+
+
+def test_archive_edges(tmp_path):
+    # a hard-linked tar member reads as the note it links to
+    tpath = tmp_path / "n.tar"
+    with tarfile.open(tpath, "w") as t:
+        data = GOOD.encode()
+        info = tarfile.TarInfo("a.txt")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("b.txt")
+        link.type, link.linkname = tarfile.LNKTYPE, "a.txt"
+        t.addfile(link)
+    items = {i.case_id: i for i in iter_inputs(tpath)}
+    assert set(items) == {"a", "b"} and note_text(items["b"]) == GOOD
+    # a file symlink leading outside the input folder is not read
+    outside = tmp_path / "secret.txt"
+    outside.write_text(GOOD)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "own.txt").write_text(GOOD)
+    (notes / "leak.txt").symlink_to(outside)
+    (notes / "inside.txt").symlink_to(notes / "own.txt")  # must NOT be refused: it stays inside
+    items = {i.case_id: i for i in iter_inputs(notes)}
+    assert "outside the input folder" in items["leak"].error and items["inside"].error is None
+    # a zip member whose header understates its size is read no further than the cap
+    zpath = tmp_path / "n.zip"
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.txt", b"L4-5 " * 300_000)
+    raw = bytearray(zpath.read_bytes())
+    with zipfile.ZipFile(zpath) as z:
+        real = z.getinfo("big.txt").file_size
+    small = (1000).to_bytes(4, "little")
+    raw = raw.replace(real.to_bytes(4, "little"), small)  # both headers now claim 1,000 bytes
+    zpath.write_bytes(bytes(raw))
+    item = next(iter_inputs(zpath))
+    assert item.error is not None and ("limit" in item.error or "cannot read" in item.error)

@@ -16,7 +16,7 @@ DEMO = (ROOT / "fixtures" / "notes" / "demo-tlif.txt").read_text(encoding="utf-8
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(max_body=200_000))
+    return TestClient(create_app(max_body=200_000), base_url="http://127.0.0.1:8000")
 
 
 def test_check_with_lines(client):
@@ -125,3 +125,17 @@ def test_note_file_upload(client, name, data, status, fragment):
     assert response.status_code == status
     body = response.json()
     assert fragment in (body.get("text") or body.get("detail"))
+
+
+
+@pytest.mark.parametrize(
+    "host, status",
+    [("127.0.0.1:8000", 200), ("localhost:8000", 200), ("[::1]:8000", 200),
+     # must NOT: a name that resolves here only through DNS rebinding
+     ("evil.example:8000", 400), ("127.0.0.1.evil.example", 400), ("", 400)],
+)
+def test_host_header_check(client, host, status):
+    response = client.get("/healthz", headers={"host": host})
+    assert response.status_code == status
+    if status == 400:
+        assert "Host header" in response.json()["detail"]

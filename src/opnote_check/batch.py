@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import sys
 import tarfile
 import zipfile
 from collections import Counter
@@ -114,23 +115,36 @@ def _read_member(name: str, read: Callable[[], bytes], size: int, case_ids: Case
         return Item(case_id, name, error=f"cannot read ({exc})")
 
 
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A zip member, read no further than the note cap whatever size its header claims."""
+    with archive.open(info) as member:
+        data = member.read(MAX_NOTE_BYTES + 1)
+    if len(data) > MAX_NOTE_BYTES:
+        raise OSError(f"member is over the {MAX_NOTE_BYTES:,}-byte limit (its header says {info.file_size:,})")
+    return data
+
+
 def iter_inputs(path: Path, case_ids: CaseIdRule | None = None, names_only: bool = False) -> Iterator[Item]:
     """Every note of a folder (recursive), .zip, .tar(.gz) or JSONL file, one at a time; a note's
     source is its path inside the input. `names_only` reads case ids and sources, not the notes."""
     case_ids = case_ids or CaseIdRule()
     if path.is_dir():
+        root = path.resolve()
         for file in sorted(p for p in path.rglob("*") if p.is_file() and _is_note(p.name)):
             name = file.relative_to(path).as_posix()
+            if file.is_symlink() and not file.resolve().is_relative_to(root):
+                yield Item(case_ids(name) or name, name, error="a symbolic link to a file outside the input folder (not read)")
+                continue
             yield _read_member(name, file.read_bytes, file.stat().st_size, case_ids, names_only)
     elif path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.is_dir() and _is_note(info.filename):
-                    yield _read_member(info.filename, lambda info=info: archive.read(info), info.file_size, case_ids, names_only)
+                    yield _read_member(info.filename, lambda info=info: _read_capped(archive, info), info.file_size, case_ids, names_only)
     elif path.name.lower().endswith((".tar.gz", ".tgz", ".tar")):
         with tarfile.open(path, "r:*") as archive:
             for member in archive:
-                if member.isfile() and _is_note(member.name):
+                if (member.isfile() or member.islnk()) and _is_note(member.name):  # a hard link reads as its target
                     read = lambda m=member: archive.extractfile(m).read()  # noqa: E731
                     yield _read_member(member.name, read, member.size, case_ids, names_only)
     elif path.suffix.lower() in (".jsonl", ".ndjson"):  # the case id is the line's own
@@ -360,11 +374,28 @@ class ResultsWriter:
 # ---------------------------------------------------------------- engines
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker dies with the batch that started it, even when the batch is killed (SIGKILL, the
+    OOM killer): Linux's parent-death signal. Elsewhere workers end when their pipes close."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the batch died before the signal was armed
+            os._exit(1)
+
+
 def _local(tasks: Iterable[tuple], workers: int) -> Iterator[dict]:
     """A pool of worker processes; each builds the pipeline once and is replaced after
     RECYCLE_AFTER notes, so memory (spaCy's string store grows with every new word) stays flat."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_AFTER) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_AFTER,
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         pending: set = set()
         limit = workers * IN_FLIGHT_PER_WORKER
         for args in tasks:

@@ -124,7 +124,21 @@ def _claim(req: CheckRequest) -> Claim | None:
     return None
 
 
-def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_name(header: str) -> str:
+    """'127.0.0.1:8000' -> '127.0.0.1'; '[::1]:8000' -> '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES,
+               allowed_hosts: tuple[str, ...] | None = LOOPBACK_NAMES) -> FastAPI:
+    """`allowed_hosts`: the Host names a request may carry (a web page elsewhere cannot drive the
+    local API through DNS rebinding); None accepts any (serving on all interfaces, by choice)."""
     from .checker import Checker
 
     checker = Checker(patterns)  # pipeline and tables built once, at start-up
@@ -155,7 +169,10 @@ def create_app(patterns: str | None = None, max_body: int = MAX_BODY_BYTES) -> F
     @app.middleware("http")
     async def _access_log(request: Request, call_next):
         start = time.perf_counter()
-        response: Response = await call_next(request)
+        if allowed_hosts is not None and host_name(request.headers.get("host", "")) not in allowed_hosts:
+            response = JSONResponse({"detail": "request refused: the Host header is not this machine"}, status_code=400)
+        else:
+            response = await call_next(request)
         ms = (time.perf_counter() - start) * 1000
         log.info("%s %s %s %.1fms", request.method, request.url.path, response.status_code, ms)
         if request.url.path == "/docs":
@@ -245,7 +262,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, patterns: str | None = None
         logging.getLogger("opnote_check").warning(
             "serving on %s: the page is reachable from other machines; notes are PHI, use 127.0.0.1 unless that is intended", host
         )
-    app = create_app(patterns, max_body)
+    allowed = LOOPBACK_NAMES if is_loopback(host) else (None if host in ("0.0.0.0", "::") else (host_name(host), *LOOPBACK_NAMES))
+    app = create_app(patterns, max_body, allowed)
     shown = f"[{host}]" if ":" in host else host
     print(f"opnote-check: serving the scribe page on http://{shown}:{port}/ (API docs: /docs); Ctrl-C stops it", flush=True)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
