@@ -27,6 +27,13 @@ GOOD = "PROCEDURES: Left TLIF L4-L5.\nDESCRIPTION: A left L4-L5 laminotomy and f
 RTF = r"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard Left TLIF L4-L5.\par A left L4-L5 laminotomy for a compressed root.\par}"
 
 
+def add_text_member(archive: tarfile.TarFile, name: str, text: str) -> None:
+    data = text.encode()
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    archive.addfile(info, io.BytesIO(data))
+
+
 def fixture_notes(folder: Path, count: int, prefix: str) -> Path:
     """count notes copied from fixtures/notes, named <prefix>000.txt ..."""
     folder.mkdir()
@@ -81,10 +88,7 @@ def test_archives_and_jsonl(tmp_path):
         z.writestr("dir/", "")
     tpath = tmp_path / "n.tar.gz"
     with tarfile.open(tpath, "w:gz") as t:
-        data = GOOD.encode()
-        info = tarfile.TarInfo("t1.txt")
-        info.size = len(data)
-        t.addfile(info, io.BytesIO(data))
+        add_text_member(t, "t1.txt", GOOD)
     jpath = tmp_path / "n.jsonl"
     jpath.write_text(json.dumps({"case_id": "j1", "text": GOOD}) + "\n{broken\n" + json.dumps({"case_id": "j3"}) + "\n")
     assert [i.case_id for i in iter_inputs(zpath)] == ["z1"]
@@ -425,10 +429,7 @@ def test_archive_edges(tmp_path):
     # a hard-linked tar member reads as the note it links to
     tpath = tmp_path / "n.tar"
     with tarfile.open(tpath, "w") as t:
-        data = GOOD.encode()
-        info = tarfile.TarInfo("a.txt")
-        info.size = len(data)
-        t.addfile(info, io.BytesIO(data))
+        add_text_member(t, "a.txt", GOOD)
         link = tarfile.TarInfo("b.txt")
         link.type, link.linkname = tarfile.LNKTYPE, "a.txt"
         t.addfile(link)
