@@ -457,3 +457,17 @@ def test_archive_edges(tmp_path):
     zpath.write_bytes(bytes(raw))
     item = next(iter_inputs(zpath))
     assert item.error is not None and ("limit" in item.error or "cannot read" in item.error)
+
+
+def test_a_dying_worker_costs_one_case_not_the_batch(tmp_path):
+    from batch_faults import dies_on_boom
+
+    from opnote_check.batch import Item, _local
+
+    items = [Item(f"n{i}", f"n{i}.txt", text=GOOD) for i in range(6)]
+    items.insert(3, Item("boom", "boom.txt", text=GOOD))
+    tasks = [(item, None, None, False, False, False) for item in items]
+    results = {r["case_id"]: r for r in _local(tasks, 2, fn=dies_on_boom)}
+    assert sorted(results) == sorted(i.case_id for i in items)  # every case once
+    assert results["boom"]["status"] == "error" and "worker checking this note died" in json.loads(results["boom"]["line"])["error"]
+    assert all(results[f"n{i}"]["status"] != "error" for i in range(6))

@@ -33,6 +33,7 @@ import tarfile
 import zipfile
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -390,22 +391,60 @@ def _die_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _local(tasks: Iterable[tuple], workers: int) -> Iterator[dict]:
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               max_tasks_per_child=RECYCLE_AFTER, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _local(tasks: Iterable[tuple], workers: int, fn: Callable = None) -> Iterator[dict]:
     """A pool of worker processes; each builds the pipeline once and is replaced after
-    RECYCLE_AFTER notes, so memory (spaCy's string store grows with every new word) stays flat."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=RECYCLE_AFTER,
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        pending: set = set()
-        limit = workers * IN_FLIGHT_PER_WORKER
-        for args in tasks:
-            pending.add(pool.submit(check_case, *args))
-            if len(pending) >= limit:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        for future in pending:
-            yield future.result()
+    RECYCLE_AFTER notes, so memory (spaCy's string store grows with every new word) stays flat.
+    A worker that dies (the OOM killer, a crash) does not end the batch: the notes that were in
+    flight are checked again one at a time, and the one that kills its worker again becomes an
+    error result; then the batch goes on in a new pool."""
+    fn = fn or check_case
+    source = iter(tasks)
+    limit = workers * IN_FLIGHT_PER_WORKER
+    while True:
+        suspects: list[tuple] = []
+        with _pool(workers) as pool:
+            pending: dict = {}
+            try:
+                for args in source:
+                    suspects = [args]  # until it is submitted
+                    pending[pool.submit(fn, *args)] = args
+                    suspects = []
+                    while len(pending) >= limit:
+                        yield from _finished(pending)
+                while pending:
+                    yield from _finished(pending)
+                return
+            except BrokenProcessPool:
+                suspects += list(pending.values())
+        for args in suspects:
+            yield _alone(fn, args)
+
+
+def _finished(pending: dict) -> Iterator[dict]:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in done:
+        result = future.result()  # BrokenProcessPool leaves the case in pending
+        del pending[future]
+        yield result
+
+
+def _alone(fn: Callable, args: tuple) -> dict:
+    """One note in a pool of its own: its result, or an error result if it kills the worker again."""
+    with _pool(1) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            item, patterns = args[0], args[2]
+            report = _error_report(item.case_id, "the worker checking this note died (out of memory?); it was not checked",
+                                   _worker_checker(patterns))
+            body = report.model_dump(mode="json")
+            body["source"] = item.source
+            return {"case_id": item.case_id, "line": json.dumps(body, ensure_ascii=False), "status": "error", "html": None}
 
 
 def _dask(tasks: Iterable[tuple], workers: int, scheduler: str | None) -> Iterator[dict]:
