@@ -43,9 +43,12 @@ class Checker:
         return provenance(self.library.on(None, qp=self.qp), self.patterns_version)
 
     def extract(self, text: str) -> Extraction:
+        """Offsets index `text`; a lone UTF-16 surrogate in it reads as U+FFFD (one character, so
+        offsets stay). Pass text through notes.check_text first to refuse empty or binary input."""
         from .extract import extract_text
+        from .notes import without_lone_surrogates
 
-        return extract_text(text, self.pipeline)
+        return extract_text(without_lone_surrogates(text), self.pipeline)
 
     def check(self, text: str, claim: ClaimLike = None, case_id: str | None = None) -> Report:
         """The §4 report of one note; `claim` is a Claim, a claim object ({"lines": [...]}), line

@@ -41,11 +41,18 @@ def decode_note(data: bytes, name: str = "note", max_bytes: int = MAX_NOTE_BYTES
     return check_text(text, name)
 
 
+def without_lone_surrogates(text: str) -> str:
+    """UTF-16 surrogates that pair up become their character, a lone one U+FFFD (same offsets for
+    text without pairs; nothing downstream can encode a lone surrogate)."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def check_text(text: str, name: str = "note", max_chars: int = MAX_NOTE_BYTES) -> str:
     if len(text) > max_chars:
         raise NoteError(f"{name}: note is over the {max_chars:,}-character limit")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = without_lone_surrogates(text)
     if not text.strip():
         raise NoteError(f"{name}: note is empty")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
