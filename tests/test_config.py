@@ -2,7 +2,7 @@
 
 import pytest
 
-from opnote_check.config import ConfigError, RuleSelection, discover
+from opnote_check.config import ConfigError, RuleSelection, Settings, discover
 
 
 def test_discovered_upwards_from_pyproject(tmp_path):
@@ -31,8 +31,8 @@ def test_own_file_wins_and_a_pyproject_without_the_table_is_passed_over(tmp_path
 
 
 def test_nothing_found_is_the_defaults(tmp_path):
-    config = discover(tmp_path)
-    assert config.source is None or config.source.parent != tmp_path  # (a settings file above tmp would be found)
+    config = discover(tmp_path)  # the temporary folder and its parents hold no settings file
+    assert config.source is None and config.settings == Settings() and not config.selection()
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .claims import Claim
+from .worklist import case_html, write_private
 from .notes import MAX_NOTE_BYTES, NOTE_SUFFIXES, NoteError, check_text, note_from_bytes
 
 IN_FLIGHT_PER_WORKER = 4
@@ -215,14 +215,6 @@ def _worker_checker(patterns: str | None, qp: bool = False):
         _STATE.clear()
         _STATE[key] = Checker(patterns, qp=qp)
     return _STATE[key]
-
-
-def case_html(case_id: str) -> str:
-    """The case's own HTML report, relative to the output folder: a readable prefix plus a hash of
-    the whole id, so ids that differ only in characters a file name drops ('a/b', 'a_b') never share
-    a page."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id)[:60].strip("._") or "case"
-    return f"cases/{stem}-{hashlib.sha256(case_id.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}.html"
 
 
 def check_case(item: Item, claim: dict | None, patterns: str | None = None, pages: bool = True,
@@ -538,7 +530,7 @@ def run_batch(
 ) -> BatchSummary:
     """Check every note of the input (against its claim, when a claims file is given) into out_dir."""
     from .claims import ClaimError
-    from .worklist import write_private, write_worklist
+    from .worklist import write_worklist
 
     case_ids = CaseIdRule(case_id_from)
     if not input_path.exists():

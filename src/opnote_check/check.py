@@ -6,7 +6,7 @@ from . import __version__
 from .claims import Claim
 from .models import BilledLine, Extraction, Gap, Provenance, Report, SupportedLine
 from .reference import ADDON_CODES, Reference, ReferenceLibrary
-from .rules import CheckContext, run_rules
+from .rules import CheckContext, in_report_order, run_rules
 
 
 def build_report(
@@ -110,5 +110,4 @@ def select_gaps(gaps: list[Gap], selection) -> list[Gap]:
             gap = gap.model_copy(update={"severity": severity, "at_risk": gap.at_risk if severity == "error" else [],
                                          "amount_at_risk": gap.amount_at_risk if severity == "error" else None})
         out.append(gap)
-    order = {"error": 0, "warning": 1}
-    return sorted(out, key=lambda g: (order[g.severity], g.rule, g.interspace or ""))
+    return in_report_order(out)

@@ -223,23 +223,14 @@ def _expand(notes: list[str]) -> list[str]:
 
 
 def _settings(config: Path | None, select, ignore):
-    from .config import ConfigError, discover
+    """The settings in force, with the command line's --select / --ignore ids checked."""
+    from .config import ConfigError, check_rule_prefixes, discover
 
     try:
-        settings = discover(explicit=config)
-        settings.selection(select, ignore)
-        from .config import Settings
-
-        Settings.model_validate({"select": list(select), "ignore": list(ignore)})  # the command line's ids exist
-    except ConfigError as exc:
+        check_rule_prefixes([*select, *ignore])
+        return discover(explicit=config)
+    except (ConfigError, ValueError) as exc:
         _fail(str(exc))
-    except Exception as exc:  # pydantic's error for an unknown --select / --ignore id
-        from pydantic import ValidationError
-
-        if isinstance(exc, ValidationError):
-            _fail(exc.errors()[0]["msg"].removeprefix("Value error, "))
-        raise
-    return settings
 
 
 def _claims(claim, line, date_of_service, diagnosis, case_id):

@@ -25,6 +25,15 @@ class ConfigError(ValueError):
     """A settings file that cannot be used; one line naming the file."""
 
 
+def check_rule_prefixes(ids) -> None:
+    """ValueError for a select / ignore entry that names no rule."""
+    from .rules import REGISTRY
+
+    for rule_id in ids:
+        if not any(r.startswith(rule_id) for r in REGISTRY):
+            raise ValueError(f"{rule_id!r} is no rule id or prefix of one (opnote-check rules)")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     patterns: str | None = None
@@ -36,11 +45,7 @@ class Settings(BaseModel):
     @field_validator("select", "ignore")
     @classmethod
     def _known(cls, ids: list[str]) -> list[str]:
-        from .rules import REGISTRY
-
-        for rule_id in ids:
-            if not any(r.startswith(rule_id) for r in REGISTRY):
-                raise ValueError(f"{rule_id!r} is no rule id or prefix of one (opnote-check rules)")
+        check_rule_prefixes(ids)
         return ids
 
     @field_validator("severity")

@@ -10,10 +10,12 @@ pair up become their character and a lone one U+FFFD (RTF writes emoji as two \\
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 
 NOTE_SUFFIXES = (".txt", ".docx", ".rtf", ".pdf")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_NOTE_BYTES = 1_000_000
 """A dictated operative note is 2-20 KB; a megabyte is a paste gone wrong or not a note."""
@@ -44,7 +46,7 @@ def decode_note(data: bytes, name: str = "note", max_bytes: int = MAX_NOTE_BYTES
 def without_lone_surrogates(text: str) -> str:
     """UTF-16 surrogates that pair up become their character, a lone one U+FFFD (same offsets for
     text without pairs; nothing downstream can encode a lone surrogate)."""
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _SURROGATE.search(text):
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
 

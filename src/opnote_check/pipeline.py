@@ -92,36 +92,32 @@ def _required(items) -> list[str] | None:
 
 class _PrefilteredRegexMatcher(RegexMatcher):
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        return _regex_matches(self, doc)
-
-
-def _regex_matches(self: RegexMatcher, doc: Doc) -> list[tuple[int, int, int]]:
-    """medspaCy 1.3.1's RegexMatcher rebuilds doc.text_with_ws for every pattern (two thirds of
-    the pipeline's time on a 5 KB note) and runs every pattern over the whole note. Same matches,
-    with the text built once and a pattern skipped when none of its required literals is in the
-    note; spans snap outwards to token boundaries as medspaCy's default resolve_start='left' /
-    resolve_end='right'."""
-    if (self.resolve_start, self.resolve_end) != ("left", "right"):
-        return RegexMatcher.__call__(self, doc)
-    gates = self.__dict__.setdefault("_opnote_gates", {})
-    text = doc.text
-    lowered = text.lower()
-    matches: list[tuple[int, int, int]] = []
-    for match_id, patterns in self._patterns.items():
-        on_match = self._callbacks[match_id]
-        for pattern in patterns:
-            if pattern not in gates:
-                gates[pattern] = required_literals(pattern.pattern, pattern.flags)
-            literals = gates[pattern]
-            if literals is not None and not any(lit in lowered for lit in literals):
-                continue
-            for found in pattern.finditer(text):
-                span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
-                if span is not None and len(span):
-                    matches.append((match_id, span.start, span.end))
-                    if on_match is not None:
-                        on_match(self, doc, len(matches) - 1, matches)
-    return matches
+        """medspaCy 1.3.1's RegexMatcher rebuilds doc.text_with_ws for every pattern (two thirds of
+        the pipeline's time on a 5 KB note) and runs every pattern over the whole note. Same matches,
+        with the text built once and a pattern skipped when none of its required literals is in the
+        note; spans snap outwards to token boundaries as medspaCy's default resolve_start='left' /
+        resolve_end='right'."""
+        if (self.resolve_start, self.resolve_end) != ("left", "right"):
+            return RegexMatcher.__call__(self, doc)
+        gates = self.__dict__.setdefault("_opnote_gates", {})
+        text = doc.text
+        lowered = text.lower()
+        matches: list[tuple[int, int, int]] = []
+        for match_id, patterns in self._patterns.items():
+            on_match = self._callbacks[match_id]
+            for pattern in patterns:
+                if pattern not in gates:
+                    gates[pattern] = required_literals(pattern.pattern, pattern.flags)
+                literals = gates[pattern]
+                if literals is not None and not any(lit in lowered for lit in literals):
+                    continue
+                for found in pattern.finditer(text):
+                    span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        matches.append((match_id, span.start, span.end))
+                        if on_match is not None:
+                            on_match(self, doc, len(matches) - 1, matches)
+        return matches
 
 
 class _QuietMedspacyMatcher(MedspacyMatcher):
@@ -139,7 +135,33 @@ class _QuietMedspacyMatcher(MedspacyMatcher):
 
 class _ScopedConTextGraph(ConTextGraph):
     def apply_modifiers(self) -> None:
-        _apply_modifiers(self)
+        """medspaCy's ConTextGraph.apply_modifiers compares every modifier with every target of the
+        note; a modifier can only modify targets that overlap its scope (within its sentence), so
+        only those are compared. Same edges."""
+        targets = sorted(self.targets, key=lambda t: (t.start, t.end))
+        starts = [t.start for t in targets]
+        longest = max((t.end - t.start for t in targets), default=0)
+
+        def overlapping(start: int, end: int):
+            # targets with t.start < end and t.end > start
+            for k in range(bisect_left(starts, start - longest), bisect_left(starts, end)):
+                if targets[k].end > start:
+                    yield targets[k]
+
+        if self.prune_on_modifier_overlap:
+            self.modifiers = [
+                m for m in self.modifiers if next(overlapping(*m.modifier_span), None) is None
+            ]
+        for modifier in self.modifiers:
+            for target in overlapping(*modifier.scope_span):
+                if modifier.modifies(target):
+                    modifier.modify(target)
+        edges = []
+        for modifier in self.modifiers:
+            modifier.reduce_targets()
+            for target in modifier._targets:
+                edges.append((target, modifier))
+        self.edges = edges
 
 
 class _OpnoteConText(ConText):
@@ -172,36 +194,6 @@ def _own_instances(nlp: Language) -> None:
             if isinstance(value, MedspacyMatcher):
                 value.__class__ = _QuietMedspacyMatcher
                 value._MedspacyMatcher__regex_matcher.__class__ = _PrefilteredRegexMatcher
-
-
-def _apply_modifiers(self: ConTextGraph) -> None:
-    """medspaCy's ConTextGraph.apply_modifiers compares every modifier with every target of the
-    note; a modifier can only modify targets that overlap its scope (within its sentence), so
-    only those are compared. Same edges."""
-    targets = sorted(self.targets, key=lambda t: (t.start, t.end))
-    starts = [t.start for t in targets]
-    longest = max((t.end - t.start for t in targets), default=0)
-
-    def overlapping(start: int, end: int):
-        # targets with t.start < end and t.end > start
-        for k in range(bisect_left(starts, start - longest), bisect_left(starts, end)):
-            if targets[k].end > start:
-                yield targets[k]
-
-    if self.prune_on_modifier_overlap:
-        self.modifiers = [
-            m for m in self.modifiers if next(overlapping(*m.modifier_span), None) is None
-        ]
-    for modifier in self.modifiers:
-        for target in overlapping(*modifier.scope_span):
-            if modifier.modifies(target):
-                modifier.modify(target)
-    edges = []
-    for modifier in self.modifiers:
-        modifier.reduce_targets()
-        for target in modifier._targets:
-            edges.append((target, modifier))
-    self.edges = edges
 
 
 if not Span.has_extension("opnote_level"):

@@ -14,9 +14,11 @@ as a formula (=, +, -, @ first) are prefixed with a quote.
 from __future__ import annotations
 
 import csv
+import hashlib
 import heapq
 import json
 import os
+import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,6 +44,14 @@ def cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def case_html(case_id: str) -> str:
+    """The case's own HTML report, relative to the output folder: a readable prefix plus a hash of
+    the whole id, so ids that differ only in characters a file name drops ('a/b', 'a_b') never share
+    a page."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id)[:60].strip("._") or "case"
+    return f"cases/{stem}-{hashlib.sha256(case_id.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}.html"
 
 
 @dataclass(frozen=True)
@@ -216,7 +226,9 @@ class Workbook:
 
     def __init__(self):
         from openpyxl import Workbook as XlsxWorkbook
+        from openpyxl.cell import WriteOnlyCell
 
+        self.cell_type = WriteOnlyCell
         self.book = XlsxWorkbook(write_only=True)
         self.sheets = {}
         for title, fields in (("Cases", SUMMARY_FIELDS), ("Gaps", GAP_FIELDS)):
@@ -226,13 +238,11 @@ class Workbook:
             self.sheets[title] = [sheet, fields, 1]
 
     def append(self, title: str, row: dict) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
         sheet, fields, _ = entry = self.sheets[title]
         cells = []
         for name in fields:
-            c = WriteOnlyCell(sheet, value=cell(row[name]))
-            if name in MONEY_FIELDS or name == "amount_at_risk":
+            c = self.cell_type(sheet, value=cell(row[name]))
+            if name in MONEY_FIELDS:
                 c.number_format = self.MONEY
             cells.append(c)
         sheet.append(cells)
@@ -250,7 +260,6 @@ class Workbook:
 def write_worklist(results: Path, out_dir: Path, claims_without_notes_listed: bool = True,
                    claims_without_notes: int = 0) -> Totals:
     """summary.csv, gaps.csv, worklist.xlsx and report.html from results.jsonl, in one pass."""
-    from .batch import case_html
     from .render.batch_html import render_batch_report
 
     totals = Totals(claims_without_notes_listed=claims_without_notes_listed)

@@ -31,6 +31,7 @@ def asset(name: str) -> Markup:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
 def script_hash(script: str) -> str:
     """The CSP source that allows exactly this inline script and no other."""
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()

@@ -139,6 +139,11 @@ def run_rules(ctx: CheckContext) -> list[Gap]:
     for r in REGISTRY.values():
         if r.applies(ctx):
             gaps.extend(r.check(ctx))
+    return in_report_order(gaps)
+
+
+def in_report_order(gaps: list[Gap]) -> list[Gap]:
+    """Errors first, then by rule id and interspace."""
     order = {"error": 0, "warning": 1}
     return sorted(gaps, key=lambda g: (order[g.severity], g.rule, g.interspace or ""))
 
